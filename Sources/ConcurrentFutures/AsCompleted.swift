@@ -1,0 +1,105 @@
+/// Yields futures one by one as they finish: those already done first, then each of the others
+/// the moment it is done (finished or cancelled). Each future is yielded once, even if it was
+/// passed twice.
+///
+/// - Parameters:
+///   - futures: the futures to watch.
+///   - timeout: a deadline for the whole loop, counted from this call; `nil` for none.
+/// - Returns: an iterator. Its `next()` throws `TimeoutError("2 (of 5) futures unfinished")`
+///   when the deadline passes before every future is done.
+///
+/// Python: `concurrent.futures.as_completed(fs, timeout=None)`.
+///
+///     // Python: for future in as_completed(futures, timeout=5):
+///     let completed = try asCompleted(futures, timeout: .seconds(5))
+///     while let future = try completed.next() {
+///         print(inputs[future]!, try future.result())
+///     }
+///     // or: try asCompleted(futures).forEach { future in ... }
+///
+/// Swift's `for ... in` cannot call a throwing `next()`, hence the `while let` loop.
+public func asCompleted<Value>(_ futures: some Sequence<Future<Value>>, timeout: Duration? = nil) throws -> AsCompleted<Future<Value>> {
+    try AsCompleted(Array(futures), deadline: Deadline.after(timeout))
+}
+
+/// `asCompleted` for futures of different value types; it yields `AnyFuture`s.
+// `@_disfavoredOverload`: when every future in an array literal has the same type, Swift
+// would otherwise pick this overload (it is not generic) and hand back `AnyFuture`s. The
+// attribute makes it the last resort, used only when the futures' types really differ.
+@_disfavoredOverload
+public func asCompleted(_ futures: [any FutureProtocol], timeout: Duration? = nil) throws -> AsCompleted<AnyFuture> {
+    try AsCompleted(futures.map(\.erased), deadline: Deadline.after(timeout))
+}
+
+/// The iterator returned by `asCompleted`. Call `next()` until it returns `nil`.
+///
+/// Dropping it before the end is fine: it unregisters itself from the futures it still waits on.
+/// It belongs to the thread that iterates it (it is not `Sendable`).
+public final class AsCompleted<F: Hashable & Sendable> {
+    private let futures: [F]
+    /// The same futures, seen through the library-internal interface that registers waiters.
+    private let waitables: [any WaitableFuture]
+    private let waiter = FutureWaiter()
+    private let deadline: Deadline?
+    /// Indices of futures that are done, in the order they were found done.
+    private var ready: [Int] = []
+    /// How many of `ready` have been yielded.
+    private var yielded = 0
+    /// Indices of futures not yet done (still registered with the waiter).
+    private var pending: Set<Int> = []
+
+    init(_ input: [F], deadline: Deadline?) where F: WaitableFuture {
+        var seen = Set<F>()
+        futures = input.filter { seen.insert($0).inserted }
+        waitables = futures
+        self.deadline = deadline
+        for (index, future) in futures.enumerated() {
+            if future.register(waiter, token: index) != nil {
+                ready.append(index)  // already done: yielded first
+            } else {
+                pending.insert(index)
+            }
+        }
+    }
+
+    deinit {
+        for index in pending { waitables[index].unregister(waiter) }
+    }
+
+    /// The next future to finish, or `nil` when every future has been yielded.
+    ///
+    /// - Throws: `TimeoutError` when the deadline passes first. A later call still yields the
+    ///   futures that finished in the meantime, then throws again.
+    public func next() throws -> F? {
+        while yielded == ready.count {
+            if pending.isEmpty { return nil }
+            let finished: [(token: Int, completion: Completion)]
+            if let deadline, deadline.hasPassed {
+                finished = waiter.takeNotificationsWithoutWaiting()
+                if finished.isEmpty {
+                    throw TimeoutError("\(pending.count) (of \(futures.count)) futures unfinished")
+                }
+            } else {
+                finished = waiter.takeNotifications(until: deadline)
+            }
+            for (index, _) in finished where pending.remove(index) != nil {
+                ready.append(index)
+            }
+        }
+        defer { yielded += 1 }
+        return futures[ready[yielded]]
+    }
+
+    /// Calls `body` with each future as it finishes.
+    public func forEach(_ body: (F) throws -> Void) throws {
+        while let future = try next() { try body(future) }
+    }
+}
+
+extension Array where Element: Hashable & Sendable {
+    /// Collects every future of an `asCompleted` loop, in the order they finished.
+    public init(_ completed: AsCompleted<Element>) throws {
+        self = []
+        while let future = try completed.next() { append(future) }
+    }
+}

@@ -1,0 +1,275 @@
+/// The eventual result of a task: a receipt you get at once from `submit`, and redeem later
+/// with `result()`.
+///
+/// Python: `concurrent.futures.Future`.
+///
+///     let pool = try ThreadPoolExecutor(maxWorkers: 2)
+///     let future = try pool.submit { 6 * 7 }     # Python: future = pool.submit(mul, 6, 7)
+///     future.isDone                              # future.done()
+///     try future.result()                        # future.result()  -> 42
+///
+/// A future moves through the states of `FutureState`: pending, running, then finished (with a
+/// value or an error) or cancelled. Executors create futures and drive them; code that uses an
+/// executor only reads them, cancels them and adds callbacks. The public `init()` and the
+/// `set...` methods are for people who write executors, and for tests.
+///
+/// Futures compare by identity: two futures are equal only if they are the same object, which
+/// is what lets you keep them in a `Set` or use them as dictionary keys (the
+/// "future → input" pattern of lesson 04).
+///
+/// Thread safety: every method may be called from any thread. Done-callbacks and waiters are
+/// told about completion *outside* the future's lock, so a callback may freely call back into
+/// the future (`result()`, `addDoneCallback`) without deadlocking.
+public final class Future<Value: Sendable>: Sendable, Hashable, CustomStringConvertible {
+    /// Everything the lock guards.
+    private struct Storage {
+        var state: FutureState<Value> = .pending
+        var callbacks: [@Sendable (Future<Value>) throws -> Void] = []
+        var waiters: [WaiterRegistration] = []
+    }
+
+    // A plain lock (not a `ConditionLock`) because nobody ever sleeps on it: blocked threads
+    // sleep on their own `FutureWaiter`. That keeps a future small and cheap to create, which
+    // matters when a pool hands out a million of them.
+    private let storage = LockedValue(Storage())
+
+    /// Creates a pending future. Executors do this; so can tests and your own executors.
+    public init() {}
+
+    // MARK: - Reading the state
+
+    /// `true` once the future has a value, an error, or was cancelled. Python: `done()`.
+    public var isDone: Bool { storage.withLock { $0.state.isDone } }
+
+    /// `true` while its task is running. Python: `running()`.
+    public var isRunning: Bool {
+        storage.withLock { if case .running = $0.state { true } else { false } }
+    }
+
+    /// `true` if the future was cancelled. Python: `cancelled()`.
+    public var isCancelled: Bool {
+        storage.withLock { if case .cancelled = $0.state { true } else { false } }
+    }
+
+    // MARK: - Cancelling
+
+    /// Cancels the future if its task has not started yet.
+    ///
+    /// Returns `true` if the future is now cancelled (also when it already was), `false` when
+    /// its task is running or has finished: running work cannot be stopped from outside (lesson
+    /// 09 shows how tasks can stop cooperatively). Python: `cancel()`.
+    ///
+    ///     let queued = try pool.submit { slowWork() }
+    ///     if queued.cancel() { print("it will never run") }
+    @discardableResult
+    public func cancel() -> Bool {
+        let outcome: (callbacks: [@Sendable (Future<Value>) throws -> Void], waiters: [WaiterRegistration])?
+        outcome = storage.withLock { storage in
+            switch storage.state {
+            case .running, .finished:
+                return nil
+            case .cancelled:
+                return ([], [])
+            case .pending:
+                storage.state = .cancelled
+                defer { storage.callbacks = []; storage.waiters = [] }
+                return (storage.callbacks, storage.waiters)
+            }
+        }
+        guard let outcome else { return false }
+        announceCompletion(.cancelled, callbacks: outcome.callbacks, waiters: outcome.waiters)
+        return true
+    }
+
+    // MARK: - Waiting for the outcome
+
+    /// The task's value, waiting for it if needed.
+    ///
+    /// - Parameter timeout: how long to wait at most; `nil` waits forever.
+    /// - Throws: the task's own error if it threw; `CancelledError` if the future was
+    ///   cancelled; `TimeoutError` if `timeout` passed first (the task keeps running);
+    ///   `InvalidArgumentError` for a negative timeout.
+    ///
+    /// Python: `result(timeout=None)`.
+    ///
+    ///     let page = try future.result(timeout: .seconds(2))
+    public func result(timeout: Duration? = nil) throws -> Value {
+        let deadline = try Deadline.after(timeout)
+        switch waitUntilDone(deadline: deadline) {
+        case .finished(let result): return try result.get()
+        case .cancelled: throw CancelledError()
+        case .pending, .running: throw TimeoutError(timeoutMessage(timeout))
+        }
+    }
+
+    /// The error the task threw, or `nil` if it returned normally; waits like `result`.
+    ///
+    /// - Throws: `CancelledError` if the future was cancelled, `TimeoutError` if `timeout`
+    ///   passed first, `InvalidArgumentError` for a negative timeout.
+    ///
+    /// Python: `exception(timeout=None)`.
+    ///
+    ///     if let error = try future.exception() { print("task failed:", error) }
+    public func exception(timeout: Duration? = nil) throws -> (any Error)? {
+        let deadline = try Deadline.after(timeout)
+        switch waitUntilDone(deadline: deadline) {
+        case .finished(.success): return nil
+        case .finished(.failure(let error)): return error
+        case .cancelled: throw CancelledError()
+        case .pending, .running: throw TimeoutError(timeoutMessage(timeout))
+        }
+    }
+
+    private func timeoutMessage(_ timeout: Duration?) -> String {
+        "the future did not finish within \(timeout?.readable ?? "the time given")"
+    }
+
+    /// Blocks until the future is done or the deadline passes, and returns the state then.
+    ///
+    /// The waiting thread registers a `FutureWaiter` with the future and sleeps on it; the
+    /// thread that finishes the future wakes it. Nobody sleeps while holding the future's lock.
+    func waitUntilDone(deadline: Deadline?) -> FutureState<Value> {
+        let waiter = FutureWaiter()
+        let stateBefore: FutureState<Value>? = storage.withLock { storage in
+            if storage.state.isDone { return storage.state }
+            storage.waiters.append(WaiterRegistration(waiter: waiter, token: 0))
+            return nil
+        }
+        if let stateBefore { return stateBefore }  // already done: no need to sleep
+
+        _ = waiter.takeNotifications(until: deadline)
+        return storage.withLock { storage in
+            // Unregister (a no-op if completion already took the list) and read the state.
+            storage.waiters.removeAll { $0.waiter === waiter }
+            return storage.state
+        }
+    }
+
+    // MARK: - Callbacks
+
+    /// Calls `callback` with this future once it is done (finished or cancelled).
+    ///
+    /// Callbacks run exactly once each, in the order they were added, on the thread that
+    /// finishes the future (a pool's worker thread, or the thread that calls `cancel()`). If
+    /// the future is already done, the callback runs at once, on the calling thread. A callback
+    /// that throws has its error reported on standard error (see `FutureDiagnostics`); the other
+    /// callbacks and the pool are not affected. Python: `add_done_callback(fn)`.
+    ///
+    ///     future.addDoneCallback { f in print("done:", try f.result()) }
+    public func addDoneCallback(_ callback: @escaping @Sendable (Future<Value>) throws -> Void) {
+        let runNow: Bool = storage.withLock { storage in
+            if storage.state.isDone { return true }
+            storage.callbacks.append(callback)
+            return false
+        }
+        if runNow { invoke(callback) }
+    }
+
+    private func invoke(_ callback: @Sendable (Future<Value>) throws -> Void) {
+        do {
+            try callback(self)
+        } catch {
+            FutureDiagnostics.report(.callbackError, error: error, subject: description)
+        }
+    }
+
+    // MARK: - For executors (and tests)
+
+    /// Marks the future as running, or reports that it was cancelled.
+    ///
+    /// An executor calls this just before it starts the task. It returns `true` if the future
+    /// was pending (it is now running: the task must run), `false` if it was cancelled (the
+    /// task must be skipped). Python: `set_running_or_notify_cancel()`.
+    ///
+    /// - Throws: `InvalidStateError` if the future is already running or finished (Python
+    ///   raises `RuntimeError('Future in unexpected state')`).
+    public func setRunningOrNotifyCancel() throws -> Bool {
+        try storage.withLock { storage in
+            switch storage.state {
+            case .pending:
+                storage.state = .running
+                return true
+            case .cancelled:
+                return false
+            case .running, .finished:
+                throw InvalidStateError("setRunningOrNotifyCancel() on a future that is already \(storage.state.name): \(describe(storage.state))")
+            }
+        }
+    }
+
+    /// Finishes the future with a value. Python: `set_result(result)`.
+    /// - Throws: `InvalidStateError` if the future is already finished or cancelled.
+    public func setResult(_ value: Value) throws {
+        try finish(with: .success(value))
+    }
+
+    /// Finishes the future with an error. Python: `set_exception(exception)`.
+    /// - Throws: `InvalidStateError` if the future is already finished or cancelled.
+    public func setException(_ error: any Error) throws {
+        try finish(with: .failure(error))
+    }
+
+    /// Moves the future to `finished`, then wakes its waiters and runs its callbacks.
+    func finish(with result: Result<Value, any Error>) throws {
+        let (callbacks, waiters) = try storage.withLock { storage in
+            guard !storage.state.isDone else {
+                throw InvalidStateError("the future is already \(storage.state.name): \(describe(storage.state))")
+            }
+            storage.state = .finished(result)
+            defer { storage.callbacks = []; storage.waiters = [] }
+            return (storage.callbacks, storage.waiters)
+        }
+        let completion: Completion = if case .success = result { .returned } else { .threw }
+        announceCompletion(completion, callbacks: callbacks, waiters: waiters)
+    }
+
+    /// Tells waiters, then callbacks, that the future is done. Never called with the lock held.
+    private func announceCompletion(
+        _ completion: Completion,
+        callbacks: [@Sendable (Future<Value>) throws -> Void],
+        waiters: [WaiterRegistration]
+    ) {
+        for registration in waiters {
+            registration.waiter.notify(token: registration.token, completion: completion)
+        }
+        for callback in callbacks {
+            invoke(callback)
+        }
+    }
+
+    // MARK: - Used by wait, asCompleted and the async bridge
+
+    /// Registers `waiter` unless the future is already done; returns how it ended if it is.
+    func register(_ waiter: FutureWaiter, token: Int) -> Completion? {
+        storage.withLock { storage in
+            if let completion = storage.state.completion { return completion }
+            storage.waiters.append(WaiterRegistration(waiter: waiter, token: token))
+            return nil
+        }
+    }
+
+    func unregister(_ waiter: FutureWaiter) {
+        storage.withLock { storage in storage.waiters.removeAll { $0.waiter === waiter } }
+    }
+
+    /// The state right now (a snapshot).
+    var state: FutureState<Value> { storage.withLock { $0.state } }
+
+    // MARK: - Identity and description
+
+    public static func == (lhs: Future, rhs: Future) -> Bool { lhs === rhs }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
+
+    /// Like Python's repr: `<Future<Int> at 0x6000... state=finished returned Int>`.
+    public var description: String { describe(state) }
+
+    private func describe(_ state: FutureState<Value>) -> String {
+        let address = "0x" + String(UInt(bitPattern: ObjectIdentifier(self).hashValue), radix: 16)
+        let head = "<Future<\(Value.self)> at \(address) state=\(state.name)"
+        switch state {
+        case .finished(.success): return head + " returned \(Value.self)>"
+        case .finished(.failure(let error)): return head + " raised \(type(of: error))>"
+        case .pending, .running, .cancelled: return head + ">"
+        }
+    }
+}
