@@ -1,0 +1,53 @@
+/// A first-in, first-out queue on a ring buffer: appending and taking the first element cost
+/// O(1) and, once the buffer has grown, allocate nothing.
+///
+/// `ThreadPoolExecutor` keeps its waiting tasks in one (Python uses `queue.SimpleQueue`), and
+/// `MapResults` its submitted futures. It is a plain value with no locking: its owner guards it.
+///
+///     var queue = FIFOQueue<String>()
+///     queue.append("a"); queue.append("b")
+///     queue.popFirst()   // "a"
+struct FIFOQueue<Element> {
+    private var slots: [Element?] = []
+    /// Index of the first element in `slots`.
+    private var head = 0
+    private(set) var count = 0
+
+    var isEmpty: Bool { count == 0 }
+
+    mutating func append(_ element: Element) {
+        if count == slots.count { grow() }
+        slots[(head + count) & (slots.count - 1)] = element
+        count += 1
+    }
+
+    mutating func popFirst() -> Element? {
+        guard count > 0 else { return nil }
+        defer {
+            slots[head] = nil
+            head = (head + 1) & (slots.count - 1)
+            count -= 1
+        }
+        return slots[head]
+    }
+
+    /// Empties the queue and returns what it held, first element first.
+    mutating func removeAll() -> [Element] {
+        var all: [Element] = []
+        all.reserveCapacity(count)
+        while let element = popFirst() { all.append(element) }
+        return all
+    }
+
+    /// Doubles the buffer (its size stays a power of two, so `& (size - 1)` wraps an index)
+    /// and moves the elements to the front of it.
+    private mutating func grow() {
+        let newSize = max(16, slots.count * 2)
+        var newSlots = [Element?](repeating: nil, count: newSize)
+        for offset in 0..<count {
+            newSlots[offset] = slots[(head + offset) & (slots.count - 1)]
+        }
+        slots = newSlots
+        head = 0
+    }
+}

@@ -1,0 +1,383 @@
+import Glibc
+import Synchronization
+
+/// An executor that runs tasks on a pool of worker threads.
+///
+/// Python: `concurrent.futures.ThreadPoolExecutor`.
+///
+///     # Python
+///     with ThreadPoolExecutor(max_workers=4) as pool:
+///         future = pool.submit(download, url)
+///         print(future.result())
+///
+///     // Swift
+///     try withThreadPool(maxWorkers: 4) { pool in
+///         let future = try pool.submit { try download(url) }
+///         print(try future.result())
+///     }
+///
+/// How it works (the same design as Python's `thread.py`):
+///
+/// - `submit` wraps the task in a `WorkItem` with a new `Future`, appends it to a FIFO queue,
+///   and makes sure some worker will take it: it wakes an idle worker, or starts a new thread
+///   if every worker is busy and there are fewer than `maxWorkers`. Threads start lazily, one
+///   at a time, and an idle thread is always reused before a new one is started.
+/// - Each worker thread loops: take the next work item (sleeping while the queue is empty),
+///   run it, complete its future. See `Core.runWorker`.
+/// - `shutdown` stops new submissions; the workers finish what is queued, then exit.
+///
+/// The executor object and its worker threads share a `Core` (the queue, the counters, the
+/// lock). The workers keep the core alive, not the executor: when the last reference to the
+/// executor goes away without a `shutdown`, the executor shuts the core down without waiting,
+/// the workers finish the queue and exit, and no thread is leaked. (Python does the same with
+/// a weak reference from the workers to the executor.)
+public final class ThreadPoolExecutor: Executor {
+    /// The most threads this pool will run at once.
+    public let maxWorkers: Int
+    /// Worker threads are named "<threadNamePrefix>_<index>".
+    public let threadNamePrefix: String
+    private let core: Core
+
+    /// Creates a pool. No thread is started until the first `submit`.
+    ///
+    /// - Parameters:
+    ///   - maxWorkers: the most threads that run tasks at once; by default
+    ///     `min(32, cores + 4)`, Python's default (enough threads to keep the cores busy while
+    ///     some wait for I/O, few enough not to waste memory on a big machine).
+    ///   - threadNamePrefix: names the threads "<prefix>_0", "<prefix>_1", ...; by default
+    ///     "ThreadPoolExecutor-<n>_<index>", where n counts the pools of the process.
+    ///   - initializer: runs once on each new worker thread before it takes any task. If it
+    ///     throws, the pool becomes *broken*: queued tasks fail with `BrokenThreadPool` and
+    ///     every later `submit` throws it. Python: `initializer` and `initargs` (capture the
+    ///     arguments in the closure).
+    ///   - observer: called with a `TaskEvent` when a task is submitted, starts and finishes,
+    ///     on the thread where that happens. Keep it quick. Costs nothing when `nil`.
+    /// - Throws: `InvalidArgumentError` if `maxWorkers` is 0 or less.
+    public init(
+        maxWorkers: Int? = nil,
+        threadNamePrefix: String = "",
+        initializer: (@Sendable () throws -> Void)? = nil,
+        observer: (@Sendable (TaskEvent) -> Void)? = nil
+    ) throws {
+        if let maxWorkers, maxWorkers <= 0 {
+            throw InvalidArgumentError("maxWorkers must be greater than 0, got \(maxWorkers)")
+        }
+        self.maxWorkers = maxWorkers ?? ThreadPoolExecutor.defaultMaxWorkers
+        self.threadNamePrefix = threadNamePrefix.isEmpty
+            ? "ThreadPoolExecutor-\(poolCounter.add(1, ordering: .relaxed).oldValue)"
+            : threadNamePrefix
+        core = Core(
+            maxWorkers: self.maxWorkers, threadNamePrefix: self.threadNamePrefix,
+            initializer: initializer, observer: observer
+        )
+    }
+
+    /// `min(32, cores + 4)`: the default `maxWorkers` (Python 3.8 and later).
+    public static var defaultMaxWorkers: Int { min(32, availableProcessorCount() + 4) }
+
+    deinit {
+        // Dropped without shutdown(): let the workers finish the queue and exit.
+        core.shutdown(wait: false, cancelFutures: false)
+    }
+
+    /// Schedules `task` on a worker thread and returns its future at once.
+    ///
+    /// Python: `submit(fn, /, *args, **kwargs)`.
+    ///
+    ///     let future = try pool.submit { try String(contentsOfFile: path) }
+    ///
+    /// - Throws: `ShutdownError` after `shutdown`; `BrokenThreadPool` if an initializer failed.
+    @discardableResult
+    public func submit<T: Sendable>(_ task: @escaping @Sendable () throws -> T) throws -> Future<T> {
+        try core.submit(label: nil, task)
+    }
+
+    /// `submit` with a label that observers (and timelines) show for this task.
+    ///
+    ///     try pool.submit(label: "page 3") { try fetch(page: 3) }
+    @discardableResult
+    public func submit<T: Sendable>(label: String?, _ task: @escaping @Sendable () throws -> T) throws -> Future<T> {
+        try core.submit(label: label, task)
+    }
+
+    /// Stops accepting tasks and, by default, waits until every queued task has run and every
+    /// worker thread has exited. Calling it again is harmless.
+    ///
+    /// - Parameters:
+    ///   - wait: `false` returns at once; the workers still finish the queue, then exit.
+    ///   - cancelFutures: cancel every task that has not started yet (running tasks finish).
+    ///
+    /// Python: `shutdown(wait=True, *, cancel_futures=False)`.
+    public func shutdown(wait: Bool = true, cancelFutures: Bool = false) {
+        core.shutdown(wait: wait, cancelFutures: cancelFutures)
+    }
+
+    /// A snapshot of the pool's counters (submitted, queued, running, completed, ...).
+    public var statistics: ExecutorStatistics { core.statistics }
+
+    /// The name of the pool worker running the caller, such as "ThreadPoolExecutor-0_2";
+    /// `nil` when called from a thread that is not a pool worker.
+    /// Python: `threading.current_thread().name`.
+    public static var currentWorkerName: String? { WorkerThread.current?.name }
+}
+
+/// Numbers the pools of the process, for default thread names: ThreadPoolExecutor-0, -1, ...
+private let poolCounter = Atomic<Int>(0)
+
+extension ThreadPoolExecutor {
+    /// The state shared by a pool and its worker threads, and the worker loop.
+    ///
+    /// Locking: one `ConditionLock` guards the queue and the lifecycle. Workers sleep on it
+    /// when the queue is empty; `submit` signals it. Counters that change as tasks finish are
+    /// atomics, so a finishing task never takes the lock.
+    final class Core: @unchecked Sendable {
+        /// The pool's life: it accepts work until it is shut down or broken. Both are final;
+        /// a broken pool stays broken after `shutdown`, so `submit` keeps saying why.
+        private enum Lifecycle {
+            case accepting
+            case shutDown
+            case broken(BrokenThreadPool)
+        }
+
+        let maxWorkers: Int
+        let threadNamePrefix: String
+        let initializer: (@Sendable () throws -> Void)?
+        let observer: (@Sendable (TaskEvent) -> Void)?
+
+        private let condition = ConditionLock()
+        // Guarded by `condition`:
+        private var lifecycle = Lifecycle.accepting
+        private var queue = FIFOQueue<any QueuedWork>()
+        private var nextTaskID = 0
+        private var startedThreads = 0
+        private var liveWorkers = 0
+        private var idleWorkers = 0
+        /// Threads that nobody has promised to join yet, by worker index. A worker that exits
+        /// while still listed here detaches itself, so its resources are freed; `shutdown(wait:
+        /// true)` takes threads out of this list and joins them.
+        private var unjoinedThreads: [Int: pthread_t] = [:]
+
+        // Atomics: updated by workers without the lock.
+        /// Workers running a task right now: incremented (under the lock) when a worker takes
+        /// a task, decremented just *before* its future completes.
+        private let busyWorkers = Atomic<Int>(0)
+        private let completedTasks = Atomic<Int>(0)
+        private let failedTasks = Atomic<Int>(0)
+        private let cancelledTasks = Atomic<Int>(0)
+
+        init(
+            maxWorkers: Int, threadNamePrefix: String,
+            initializer: (@Sendable () throws -> Void)?, observer: (@Sendable (TaskEvent) -> Void)?
+        ) {
+            self.maxWorkers = maxWorkers
+            self.threadNamePrefix = threadNamePrefix
+            self.initializer = initializer
+            self.observer = observer
+        }
+
+        // MARK: Submitting
+
+        func submit<T: Sendable>(label: String?, _ task: @escaping @Sendable () throws -> T) throws -> Future<T> {
+            let future = Future<T>()
+            let submittedAt = observer == nil ? nil : ContinuousClock.now
+            let taskID: Int
+            let wakeIdleWorker: Bool
+
+            condition.lock()
+            switch lifecycle {
+            case .accepting:
+                break
+            case .shutDown:
+                condition.unlock()
+                throw ShutdownError()
+            case .broken(let error):
+                condition.unlock()
+                throw error
+            }
+            // Make sure some worker will take the task before queueing it, so that a failure
+            // to start a thread can be reported without losing the task.
+            if let error = startThreadIfNeeded(forQueueLength: queue.count + 1) {
+                condition.unlock()
+                throw error
+            }
+            taskID = nextTaskID
+            nextTaskID += 1
+            queue.append(WorkItem(taskID: taskID, label: label, future: future, function: task))
+            wakeIdleWorker = idleWorkers > 0
+            condition.unlock()
+
+            if wakeIdleWorker { condition.signal() }
+            if let observer, let submittedAt {
+                observer(TaskEvent(taskID: taskID, label: label, kind: .submitted, time: submittedAt))
+            }
+            return future
+        }
+
+        /// Starts one more worker thread if the queue, with `queueLength` tasks, is longer than
+        /// the number of workers that will come for work on their own, and `maxWorkers` allows.
+        /// Returns an error only if no worker at all could be started. Lock held.
+        ///
+        /// Workers that "come on their own" are all live workers that are not busy: the idle
+        /// ones and the ones just finishing a task. Python asks the same question with its
+        /// `_idle_semaphore` ("is some thread idle?"); counting the finishing ones too is what
+        /// makes three `submit(...).result()` calls in a row reliably use a single thread.
+        private func startThreadIfNeeded(forQueueLength queueLength: Int) -> (any Error)? {
+            let available = liveWorkers - busyWorkers.load(ordering: .relaxed)
+            guard queueLength > available, liveWorkers < maxWorkers else { return nil }
+
+            let index = startedThreads
+            let worker = WorkerThread(name: "\(threadNamePrefix)_\(index)", index: index, pool: self)
+            switch worker.start() {
+            case .success(let thread):
+                startedThreads += 1
+                liveWorkers += 1
+                unjoinedThreads[index] = thread
+                return nil
+            case .failure(let error):
+                // Keep going with the threads we have; with none, the task cannot run.
+                return liveWorkers == 0 ? error : nil
+            }
+        }
+
+        // MARK: The worker loop
+
+        /// What every worker thread runs. Python: `_worker` in `thread.py`.
+        func runWorker(_ worker: WorkerThread) {
+            if let initializer {
+                do {
+                    try initializer()
+                } catch {
+                    initializerFailed(error)
+                    workerExiting(worker)
+                    return
+                }
+            }
+            while let item = takeWork() {
+                item.run(in: self, worker: worker.name)
+            }
+            workerExiting(worker)
+        }
+
+        /// The next task to run; sleeps while the queue is empty. Returns `nil` when the worker
+        /// should exit: the pool is shut down (or broken) and nothing is left to do.
+        private func takeWork() -> (any QueuedWork)? {
+            condition.lock()
+            defer { condition.unlock() }
+            while true {
+                if let item = queue.popFirst() {
+                    busyWorkers.add(1, ordering: .relaxed)
+                    return item
+                }
+                guard case .accepting = lifecycle else { return nil }
+                idleWorkers += 1
+                condition.wait()
+                idleWorkers -= 1
+            }
+        }
+
+        private func workerExiting(_ worker: WorkerThread) {
+            condition.lock()
+            liveWorkers -= 1
+            if let thread = unjoinedThreads.removeValue(forKey: worker.index) {
+                pthread_detach(thread)  // nobody will join this thread: free it when it ends
+            }
+            condition.unlock()
+            condition.broadcast()  // wakes `shutdown(wait: true)`, which waits for liveWorkers == 0
+        }
+
+        /// An initializer threw: the pool is broken. Python: `_initializer_failed`.
+        private func initializerFailed(_ error: any Error) {
+            let broken = BrokenThreadPool(
+                "A thread initializer failed, the thread pool is not usable anymore", underlyingError: error)
+            FutureDiagnostics.report(.initializerError, error: error, subject: "thread pool \(threadNamePrefix)")
+            condition.lock()
+            if case .broken = lifecycle {} else { lifecycle = .broken(broken) }
+            let queued = queue.removeAll()
+            condition.unlock()
+            condition.broadcast()  // idle workers exit
+            for item in queued {
+                failedTasks.add(1, ordering: .relaxed)
+                report(item, .finished(.threw(broken.description)))
+                item.fail(with: broken)
+            }
+        }
+
+        // MARK: Hearing from work items (on the worker thread)
+
+        func taskStarted(_ item: some QueuedWork, worker: String) {
+            report(item, .started(worker: worker))
+        }
+
+        func taskWillComplete<T>(_ item: some QueuedWork, result: Result<T, any Error>) {
+            switch result {
+            case .success:
+                completedTasks.add(1, ordering: .relaxed)
+                report(item, .finished(.returned))
+            case .failure(let error):
+                failedTasks.add(1, ordering: .relaxed)
+                report(item, .finished(.threw(String(describing: error))))
+            }
+            busyWorkers.subtract(1, ordering: .relaxed)
+        }
+
+        func taskSkipped(_ item: some QueuedWork) {
+            cancelledTasks.add(1, ordering: .relaxed)
+            report(item, .finished(.cancelled))
+            busyWorkers.subtract(1, ordering: .relaxed)
+        }
+
+        private func report(_ item: some QueuedWork, _ kind: TaskEvent.Kind) {
+            guard let observer else { return }
+            observer(TaskEvent(taskID: item.taskID, label: item.label, kind: kind, time: .now))
+        }
+
+        // MARK: Shutting down
+
+        func shutdown(wait: Bool, cancelFutures: Bool) {
+            let isOwnWorker = WorkerThread.current?.pool === self
+            condition.lock()
+            if case .accepting = lifecycle { lifecycle = .shutDown }
+            let toCancel = cancelFutures ? queue.removeAll() : []
+            var toJoin: [pthread_t] = []
+            if wait {
+                // A worker that shuts down its own pool cannot join itself.
+                let ownIndex = isOwnWorker ? WorkerThread.current?.index : nil
+                for (index, thread) in unjoinedThreads where index != ownIndex {
+                    toJoin.append(thread)
+                    unjoinedThreads[index] = nil
+                }
+            }
+            condition.unlock()
+            condition.broadcast()  // idle workers wake up, see the shutdown, and exit
+
+            for item in toCancel where item.cancel() {
+                cancelledTasks.add(1, ordering: .relaxed)
+                report(item, .finished(.cancelled))
+            }
+            guard wait else { return }
+            for thread in toJoin { pthread_join(thread, nil) }
+            // Threads joined by someone else (a concurrent shutdown) or already detached:
+            // wait until they are gone too.
+            condition.lock()
+            while liveWorkers > (isOwnWorker ? 1 : 0) { condition.wait() }
+            condition.unlock()
+        }
+
+        // MARK: Statistics
+
+        var statistics: ExecutorStatistics {
+            condition.withLock {
+                ExecutorStatistics(
+                    submitted: nextTaskID,
+                    queued: queue.count,
+                    running: busyWorkers.load(ordering: .relaxed),
+                    completed: completedTasks.load(ordering: .relaxed),
+                    failed: failedTasks.load(ordering: .relaxed),
+                    cancelled: cancelledTasks.load(ordering: .relaxed),
+                    liveWorkers: liveWorkers,
+                    idleWorkers: idleWorkers
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Glibc
+
+/// A pool's worker: one operating-system thread, its name and the pool it works for.
+///
+/// This file is the plumbing between Swift and POSIX threads (`pthread_create`), kept apart so
+/// that `ThreadPoolExecutor.swift` reads as the pool's logic only. Python's counterpart is
+/// `threading.Thread(name=..., target=_worker, ...)`.
+final class WorkerThread: Sendable {
+    /// The full name, `"<prefix>_<index>"`, e.g. "ThreadPoolExecutor-0_1". Python: `Thread.name`.
+    let name: String
+    /// 0 for the pool's first thread, 1 for its second, ...
+    let index: Int
+    /// The pool this thread works for. A strong reference: the pool's shared state lives as
+    /// long as one of its threads does, even after the `ThreadPoolExecutor` is gone.
+    let pool: ThreadPoolExecutor.Core
+
+    init(name: String, index: Int, pool: ThreadPoolExecutor.Core) {
+        self.name = name
+        self.index = index
+        self.pool = pool
+    }
+
+    /// The worker running on the calling thread, or `nil` on a thread that is no pool's worker.
+    static var current: WorkerThread? {
+        guard let pointer = pthread_getspecific(currentWorkerKey) else { return nil }
+        return Unmanaged<WorkerThread>.fromOpaque(pointer).takeUnretainedValue()
+    }
+
+    /// Starts the operating-system thread. Returns its handle, or the `errno` of `pthread_create`.
+    func start() -> Result<pthread_t, StartError> {
+        var thread = pthread_t()
+        // The new thread takes over this +1 reference (see `workerThreadMain`).
+        let argument = Unmanaged.passRetained(self).toOpaque()
+        let status = pthread_create(&thread, nil, workerThreadMain, argument)
+        guard status == 0 else {
+            Unmanaged<WorkerThread>.fromOpaque(argument).release()
+            return .failure(StartError(code: status))
+        }
+        return .success(thread)
+    }
+
+    struct StartError: Error, CustomStringConvertible {
+        let code: Int32
+        var description: String { "can't start new thread: \(String(cString: strerror(code)))" }
+    }
+
+    /// The name the operating system shows (in `top -H`, debuggers): Linux allows 15 bytes,
+    /// so a long prefix is shortened and the `_<index>` suffix kept.
+    fileprivate var systemName: String {
+        let suffix = "_\(index)"
+        let full = name
+        if full.utf8.count <= 15 { return full }
+        var prefix = ""
+        for character in full.dropLast(suffix.count) {
+            if prefix.utf8.count + character.utf8.count + suffix.utf8.count > 15 { break }
+            prefix.append(character)
+        }
+        return prefix + suffix
+    }
+}
+
+/// Thread-local slot holding the current thread's `WorkerThread` (unretained: the thread's
+/// entry function keeps it alive).
+private let currentWorkerKey: pthread_key_t = {
+    var key = pthread_key_t()
+    precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
+    return key
+}()
+
+/// Where every worker thread begins. It must be a global function, not a closure: a closure
+/// written in top-level code would be main-actor isolated, and it cannot be a C function
+/// pointer anyway.
+private func workerThreadMain(_ argument: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
+    let worker = Unmanaged<WorkerThread>.fromOpaque(argument!).takeRetainedValue()
+    pthread_setspecific(currentWorkerKey, Unmanaged.passUnretained(worker).toOpaque())
+    _ = pthread_setname_np(pthread_self(), worker.systemName)
+    worker.pool.runWorker(worker)
+    pthread_setspecific(currentWorkerKey, nil)
+    return nil
+}
+
+/// The number of CPU cores this process may run on (it respects `taskset` and container CPU
+/// sets). Python 3.13: `os.process_cpu_count()`.
+func availableProcessorCount() -> Int {
+    var set = cpu_set_t()
+    if sched_getaffinity(0, MemoryLayout<cpu_set_t>.size, &set) == 0 {
+        let count = withUnsafeBytes(of: &set) { bytes in
+            bytes.reduce(0) { $0 + $1.nonzeroBitCount }
+        }
+        if count > 0 { return count }
+    }
+    return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+}
