@@ -1,0 +1,203 @@
+import Foundation
+import Dispatch
+import Testing
+import Synchronization
+@testable import ConcurrentFutures
+
+@Suite("Future: states, results, callbacks")
+struct FutureTests {
+    @Test func newFutureIsPending() {
+        let future = Future<Int>()
+        #expect(!future.isDone && !future.isRunning && !future.isCancelled)
+        #expect(future.description.contains("state=pending"))
+    }
+
+    @Test func setResultFinishes() throws {
+        let future = Future<Int>()
+        try future.setResult(42)
+        #expect(future.isDone && !future.isRunning && !future.isCancelled)
+        #expect(try future.result() == 42)
+        #expect(try future.exception() == nil)
+        #expect(future.description.contains("state=finished returned Int"))
+    }
+
+    @Test func setExceptionIsRethrownByResult() throws {
+        let future = Future<Int>()
+        try future.setException(TestError(7))
+        #expect(throws: TestError(7)) { try future.result() }
+        #expect(try future.exception() as? TestError == TestError(7))
+        #expect(future.description.contains("raised TestError"))
+    }
+
+    @Test func settingTwiceThrowsInvalidStateError() throws {
+        let future = Future<Int>()
+        try future.setResult(1)
+        #expect(throws: InvalidStateError.self) { try future.setResult(2) }
+        #expect(throws: InvalidStateError.self) { try future.setException(TestError()) }
+        #expect(try future.result() == 1)
+
+        let cancelled = Future<Int>()
+        cancelled.cancel()
+        #expect(throws: InvalidStateError.self) { try cancelled.setResult(2) }
+    }
+
+    @Test func cancelSucceedsOnlyWhilePending() throws {
+        let pending = Future<Int>()
+        #expect(pending.cancel())
+        #expect(pending.isCancelled && pending.isDone)
+        #expect(pending.cancel(), "cancelling twice still reports cancelled")
+        #expect(throws: CancelledError.self) { try pending.result() }
+        #expect(throws: CancelledError.self) { try pending.exception() }
+
+        let running = Future<Int>()
+        #expect(try running.setRunningOrNotifyCancel())
+        #expect(running.isRunning)
+        #expect(!running.cancel())
+        #expect(!running.isCancelled)
+
+        let finished = Future<Int>()
+        try finished.setResult(1)
+        #expect(!finished.cancel())
+    }
+
+    @Test func setRunningOrNotifyCancel() throws {
+        let cancelled = Future<Int>()
+        cancelled.cancel()
+        #expect(try cancelled.setRunningOrNotifyCancel() == false)
+
+        let running = Future<Int>()
+        #expect(try running.setRunningOrNotifyCancel())
+        #expect(throws: InvalidStateError.self) { try running.setRunningOrNotifyCancel() }
+        try running.setResult(3)
+        #expect(throws: InvalidStateError.self) { try running.setRunningOrNotifyCancel() }
+    }
+
+    @Test func resultTimesOutAndLeavesTheFuturePending() throws {
+        let future = Future<Int>()
+        let error = #expect(throws: TimeoutError.self) { try future.result(timeout: .milliseconds(20)) }
+        #expect(error?.message.contains("20") == true)
+        #expect(throws: TimeoutError.self) { try future.exception(timeout: .zero) }
+        #expect(!future.isDone)
+        try future.setResult(5)
+        #expect(try future.result(timeout: .zero) == 5)
+    }
+
+    @Test func negativeTimeoutIsRejected() {
+        let future = Future<Int>()
+        let error = #expect(throws: InvalidArgumentError.self) { try future.result(timeout: .milliseconds(-1)) }
+        #expect(error?.message.contains("timeout must not be negative") == true)
+    }
+
+    @Test func resultWaitsForAnotherThread() throws {
+        let future = Future<String>()
+        let gate = Gate()
+        runOnThreads(1) { _ in gate.open() }
+        gate.wait()
+        runOnThreads(1) { _ in try? future.setResult("hello") }
+        #expect(try future.result(timeout: .seconds(5)) == "hello")
+    }
+
+    @Test func blockedResultIsWokenByCancel() throws {
+        let future = Future<Int>()
+        let waiting = Arrivals()
+        let outcome = LockedValue<String>("")
+        let group = Thread.detachNewThreadForTest {
+            waiting.arrive()
+            do { _ = try future.result(timeout: .seconds(5)); outcome.withLock { $0 = "value" } }
+            catch is CancelledError { outcome.withLock { $0 = "cancelled" } }
+            catch { outcome.withLock { $0 = "\(error)" } }
+        }
+        #expect(waiting.wait(for: 1))
+        usleep(20_000)
+        #expect(future.cancel())
+        group.wait()
+        #expect(outcome.withLock { $0 } == "cancelled")
+    }
+
+    @Test func callbacksRunOnceInOrderWhenDone() throws {
+        let future = Future<Int>()
+        let log = LockedValue<[String]>([])
+        future.addDoneCallback { f in let v = try f.result(); log.withLock { $0.append("a\(v)") } }
+        future.addDoneCallback { f in let v = try f.result(); log.withLock { $0.append("b\(v)") } }
+        #expect(log.withLock { $0 }.isEmpty)
+        try future.setResult(1)
+        #expect(log.withLock { $0 } == ["a1", "b1"])
+        #expect(throws: InvalidStateError.self) { try future.setResult(2) }
+        #expect(log.withLock { $0 } == ["a1", "b1"], "callbacks never run twice")
+    }
+
+    @Test func callbackAddedToDoneFutureRunsAtOnceOnCallersThread() throws {
+        let future = Future<Int>()
+        try future.setResult(1)
+        let callerThread = pthread_self()
+        let ranOn = LockedValue<pthread_t?>(nil)
+        future.addDoneCallback { _ in ranOn.withLock { $0 = pthread_self() } }
+        #expect(ranOn.withLock { $0 } == callerThread)
+    }
+
+    @Test func callbacksRunOnCancel() {
+        let future = Future<Int>()
+        let sawCancelled = LockedValue(false)
+        future.addDoneCallback { f in sawCancelled.withLock { $0 = f.isCancelled } }
+        future.cancel()
+        #expect(sawCancelled.withLock { $0 })
+    }
+
+    @Test func callbackMayCallBackIntoTheFuture() throws {
+        // Callbacks run outside the future's lock: re-entering must not deadlock.
+        let future = Future<Int>()
+        let seen = LockedValue(0)
+        future.addDoneCallback { f in
+            f.addDoneCallback { g in let v = try g.result(); seen.withLock { $0 = v } }
+        }
+        try future.setResult(9)
+        #expect(seen.withLock { $0 } == 9)
+    }
+
+    @Test func futuresCompareByIdentity() {
+        let a = Future<Int>(), b = Future<Int>()
+        #expect(a == a && a != b)
+        #expect(Set([a, b, a]).count == 2)
+        #expect(a.erased == a.erased && a.erased != b.erased)
+        #expect(a.erased.as(Future<Int>.self) === a)
+        #expect(a.erased.as(Future<String>.self) == nil)
+    }
+}
+
+@Suite("Diagnostics", .serialized)
+struct DiagnosticsTests {
+    @Test func throwingCallbackIsReportedAndChangesNothingElse() throws {
+        let future = Future<Int>()
+        let later = LockedValue(false)
+        future.addDoneCallback { _ in throw TestError(99) }
+        future.addDoneCallback { _ in later.withLock { $0 = true } }
+        let reports = try capturingDiagnostics { try future.setResult(1) }
+        let mine = reports.filter { $0.kind == .callbackError && $0.error as? TestError == TestError(99) }
+        #expect(mine.count == 1)
+        #expect(mine.first?.message.contains("exception calling callback for <Future<Int>") == true)
+        #expect(later.withLock { $0 }, "the next callback still ran")
+        #expect(try future.result() == 1)
+    }
+
+    @Test func throwingCallbackOnPoolThreadDoesNotBreakThePool() throws {
+        let reports = try capturingDiagnostics {
+            try withThreadPool(maxWorkers: 1) { pool in
+                let first = try pool.submit { 1 }
+                first.addDoneCallback { _ in throw TestError(5) }
+                _ = try first.result()
+                #expect(try pool.submit { 2 }.result(timeout: .seconds(5)) == 2)
+            }
+        }
+        #expect(reports.contains { $0.error as? TestError == TestError(5) })
+    }
+}
+
+extension Thread {
+    /// Starts a thread running `body`; the returned group is left when it ends.
+    static func detachNewThreadForTest(_ body: @escaping @Sendable () -> Void) -> DispatchGroup {
+        let group = DispatchGroup()
+        group.enter()
+        Thread { body(); group.leave() }.start()
+        return group
+    }
+}

@@ -1,0 +1,85 @@
+import Dispatch
+import Foundation
+import Synchronization
+@testable import ConcurrentFutures
+
+/// A gate that tasks wait at until the test opens it: a rendezvous instead of a sleep.
+final class Gate: Sendable {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private let opened = Atomic<Bool>(false)
+    /// Blocks until `open()` (or at most 10 s, so a broken test fails instead of hanging).
+    func wait() {
+        _ = semaphore.wait(timeout: .now() + 10)
+        semaphore.signal()  // let the next waiter through too
+    }
+    func open() {
+        if !opened.exchange(true, ordering: .relaxed) { semaphore.signal() }
+    }
+}
+
+/// Counts arrivals and lets a test wait until `n` tasks have arrived.
+final class Arrivals: Sendable {
+    private let count = LockedValue(0)
+    func arrive() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
+    /// Polls until at least `n` arrived; false after 10 s.
+    func wait(for n: Int) -> Bool {
+        let deadline = Date().addingTimeInterval(10)
+        while value < n { if Date() > deadline { return false }; usleep(200) }
+        return true
+    }
+}
+
+/// Records the highest number of tasks inside `run` at the same time.
+final class ConcurrencyProbe: Sendable {
+    private let state = LockedValue((current: 0, peak: 0))
+    func run<T>(_ body: () throws -> T) rethrows -> T {
+        state.withLock { $0.current += 1; $0.peak = max($0.peak, $0.current) }
+        defer { state.withLock { $0.current -= 1 } }
+        return try body()
+    }
+    var peak: Int { state.withLock { $0.peak } }
+}
+
+struct TestError: Error, Equatable, CustomStringConvertible {
+    let tag: Int
+    init(_ tag: Int = 0) { self.tag = tag }
+    var description: String { "TestError(\(tag))" }
+}
+
+/// Runs `body(i)` on `count` new threads at once and waits for all of them.
+func runOnThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    let group = DispatchGroup()
+    for index in 0..<count {
+        group.enter()
+        let thread = Thread {
+            body(index)
+            group.leave()
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+    group.wait()
+}
+
+/// Threads of this process right now (Linux: one entry per thread in /proc/self/task).
+func threadCount() -> Int {
+    (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? -1
+}
+
+/// Polls `condition` for up to 5 s.
+func eventually(_ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(5)
+    while !condition() { if Date() > deadline { return false }; usleep(1000) }
+    return true
+}
+
+/// Collects diagnostics reports during `body` (the handler is process-wide, so tests that use
+/// it are in a serialized suite and filter by subject).
+func capturingDiagnostics(_ body: () throws -> Void) rethrows -> [FutureDiagnostics.Report] {
+    let reports = LockedValue<[FutureDiagnostics.Report]>([])
+    FutureDiagnostics.setHandler { report in reports.withLock { $0.append(report) } }
+    defer { FutureDiagnostics.setHandler(nil) }
+    try body()
+    return reports.withLock { $0 }
+}
