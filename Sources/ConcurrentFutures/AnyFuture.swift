@@ -57,6 +57,7 @@ extension Future: FutureProtocol {
 /// waiter. (Internal so that it is not part of the API a learner has to read.)
 protocol WaitableFuture: Sendable {
     var identity: ObjectIdentifier { get }
+    var origin: TaskOrigin? { get }
     func register(_ waiter: FutureWaiter, token: Int) -> Completion?
     func unregister(_ waiter: FutureWaiter)
 }
@@ -67,6 +68,7 @@ extension Future: WaitableFuture {
 
 extension AnyFuture: WaitableFuture {
     var identity: ObjectIdentifier { waitable.identity }
+    var origin: TaskOrigin? { waitable.origin }
     func register(_ waiter: FutureWaiter, token: Int) -> Completion? { waitable.register(waiter, token: token) }
     func unregister(_ waiter: FutureWaiter) { waitable.unregister(waiter) }
 }

@@ -80,7 +80,7 @@ public final class AsCompleted<F: Hashable & Sendable> {
                     throw TimeoutError("\(pending.count) (of \(futures.count)) futures unfinished")
                 }
             } else {
-                finished = waiter.takeNotifications(until: deadline)
+                finished = try sleep(on: waiter, until: deadline, awaiting: pending.map { waitables[$0].origin })
             }
             for (index, _) in finished where pending.remove(index) != nil {
                 ready.append(index)

@@ -100,3 +100,24 @@ public struct InvalidArgumentError: Error, CustomStringConvertible {
     public init(_ message: String) { self.message = message }
     public var description: String { "InvalidArgumentError: \(message)" }
 }
+
+/// Thrown by a waiting call (`result`, `exception`, `wait`, `asCompleted`, `map`'s results)
+/// made inside a task when every worker of its pool is blocked waiting for tasks of that same
+/// pool: none of them can ever finish, so instead of hanging forever, the waits fail.
+///
+/// Python has no such check: its two documented deadlock examples simply hang. Here both are
+/// detected (lesson 12):
+///
+///     let pool = try ThreadPoolExecutor(maxWorkers: 1)
+///     let outer = try pool.submit {
+///         let inner = try pool.submit { 5 * 5 }   // queued behind the only worker...
+///         return try inner.result()              // ...which waits for it: DeadlockError
+///     }
+///
+/// Detection assumes that no thread outside the pool will cancel or complete the awaited
+/// futures. Turn it off with `ThreadPoolExecutor(detectsDeadlocks: false)`.
+public struct DeadlockError: Error, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { "DeadlockError: \(message)" }
+}

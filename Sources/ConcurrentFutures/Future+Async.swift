@@ -16,7 +16,7 @@ extension Future {
     /// `wrap_future` does cancel the future; see "Differences from Python" in the README.)
     public var value: Value {
         get async throws {
-            if case .finished(let result) = state { return try result.get() }
+            if case .finished(let result) = observeState() { return try result.get() }
             let resumer = ContinuationResumer<Value>()
             return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { continuation in

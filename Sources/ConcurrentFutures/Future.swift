@@ -26,6 +26,9 @@ public final class Future<Value: Sendable>: Sendable, Hashable, CustomStringConv
         var state: FutureState<Value> = .pending
         var callbacks: [@Sendable (Future<Value>) throws -> Void] = []
         var waiters: [WaiterRegistration] = []
+        /// Whether anyone has looked at the outcome (`result`, `exception`, `value`, a
+        /// callback). A failed future that nobody looked at reports its error when released.
+        var outcomeObserved = false
     }
 
     // A plain lock (not a `ConditionLock`) because nobody ever sleeps on it: blocked threads
@@ -33,8 +36,30 @@ public final class Future<Value: Sendable>: Sendable, Hashable, CustomStringConv
     // matters when a pool hands out a million of them.
     private let storage = LockedValue(Storage())
 
+    /// Which pool and task this future belongs to; `nil` for a future made with `init()`.
+    let origin: TaskOrigin?
+
     /// Creates a pending future. Executors do this; so can tests and your own executors.
-    public init() {}
+    public init() {
+        origin = nil
+    }
+
+    init(origin: TaskOrigin) {
+        self.origin = origin
+    }
+
+    deinit {
+        // Like asyncio's "Future exception was never retrieved": an error that nobody read
+        // would otherwise vanish without a trace.
+        let unobservedError: (any Error)? = storage.withLock { storage in
+            guard !storage.outcomeObserved, case .finished(.failure(let error)) = storage.state else { return nil }
+            return error
+        }
+        if let unobservedError, FutureDiagnostics.reportsUnretrievedErrors {
+            let subject = origin.map { "\($0)" } ?? "a future made with Future()"
+            FutureDiagnostics.report(.errorNeverRetrieved, error: unobservedError, subject: subject)
+        }
+    }
 
     // MARK: - Reading the state
 
@@ -88,14 +113,15 @@ public final class Future<Value: Sendable>: Sendable, Hashable, CustomStringConv
     /// - Parameter timeout: how long to wait at most; `nil` waits forever.
     /// - Throws: the task's own error if it threw; `CancelledError` if the future was
     ///   cancelled; `TimeoutError` if `timeout` passed first (the task keeps running);
-    ///   `InvalidArgumentError` for a negative timeout.
+    ///   `InvalidArgumentError` for a negative timeout; `DeadlockError` when called inside a
+    ///   task and this wait can never end (see `DeadlockError`).
     ///
     /// Python: `result(timeout=None)`.
     ///
     ///     let page = try future.result(timeout: .seconds(2))
     public func result(timeout: Duration? = nil) throws -> Value {
         let deadline = try Deadline.after(timeout)
-        switch waitUntilDone(deadline: deadline) {
+        switch try waitUntilDone(deadline: deadline) {
         case .finished(let result): return try result.get()
         case .cancelled: throw CancelledError()
         case .pending, .running: throw TimeoutError(timeoutMessage(timeout))
@@ -105,14 +131,15 @@ public final class Future<Value: Sendable>: Sendable, Hashable, CustomStringConv
     /// The error the task threw, or `nil` if it returned normally; waits like `result`.
     ///
     /// - Throws: `CancelledError` if the future was cancelled, `TimeoutError` if `timeout`
-    ///   passed first, `InvalidArgumentError` for a negative timeout.
+    ///   passed first, `InvalidArgumentError` for a negative timeout, `DeadlockError` (see
+    ///   `result`).
     ///
     /// Python: `exception(timeout=None)`.
     ///
     ///     if let error = try future.exception() { print("task failed:", error) }
     public func exception(timeout: Duration? = nil) throws -> (any Error)? {
         let deadline = try Deadline.after(timeout)
-        switch waitUntilDone(deadline: deadline) {
+        switch try waitUntilDone(deadline: deadline) {
         case .finished(.success): return nil
         case .finished(.failure(let error)): return error
         case .cancelled: throw CancelledError()
@@ -125,24 +152,23 @@ public final class Future<Value: Sendable>: Sendable, Hashable, CustomStringConv
     }
 
     /// Blocks until the future is done or the deadline passes, and returns the state then.
+    /// The caller looks at the outcome, so it counts as observed.
     ///
     /// The waiting thread registers a `FutureWaiter` with the future and sleeps on it; the
     /// thread that finishes the future wakes it. Nobody sleeps while holding the future's lock.
-    func waitUntilDone(deadline: Deadline?) -> FutureState<Value> {
+    func waitUntilDone(deadline: Deadline?) throws -> FutureState<Value> {
         let waiter = FutureWaiter()
         let stateBefore: FutureState<Value>? = storage.withLock { storage in
+            storage.outcomeObserved = true
             if storage.state.isDone { return storage.state }
             storage.waiters.append(WaiterRegistration(waiter: waiter, token: 0))
             return nil
         }
         if let stateBefore { return stateBefore }  // already done: no need to sleep
 
-        _ = waiter.takeNotifications(until: deadline)
-        return storage.withLock { storage in
-            // Unregister (a no-op if completion already took the list) and read the state.
-            storage.waiters.removeAll { $0.waiter === waiter }
-            return storage.state
-        }
+        defer { unregister(waiter) }  // a no-op if completion already took the list
+        _ = try sleep(on: waiter, until: deadline, awaiting: [origin])
+        return state
     }
 
     // MARK: - Callbacks
@@ -158,6 +184,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable, CustomStringConv
     ///     future.addDoneCallback { f in print("done:", try f.result()) }
     public func addDoneCallback(_ callback: @escaping @Sendable (Future<Value>) throws -> Void) {
         let runNow: Bool = storage.withLock { storage in
+            storage.outcomeObserved = true
             if storage.state.isDone { return true }
             storage.callbacks.append(callback)
             return false
@@ -254,6 +281,14 @@ public final class Future<Value: Sendable>: Sendable, Hashable, CustomStringConv
 
     /// The state right now (a snapshot).
     var state: FutureState<Value> { storage.withLock { $0.state } }
+
+    /// The state right now, counted as a look at the outcome (for `value`).
+    func observeState() -> FutureState<Value> {
+        storage.withLock { storage in
+            storage.outcomeObserved = true
+            return storage.state
+        }
+    }
 
     // MARK: - Identity and description
 

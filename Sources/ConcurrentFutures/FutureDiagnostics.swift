@@ -1,8 +1,9 @@
 import Glibc
 
 /// Where the library reports problems that have no caller to throw to: a done-callback that
-/// threw, a worker initializer that failed. By default each report is one line on standard
-/// error; tests and tools can install their own handler.
+/// threw, a worker initializer that failed, a task's error that nobody ever looked at. By
+/// default each report is one line on standard error; tests and tools can install their own
+/// handler.
 ///
 /// Python logs these through the `concurrent.futures` logger
 /// ("exception calling callback for <Future ...>", "Exception in initializer:").
@@ -19,6 +20,9 @@ public enum FutureDiagnostics {
             case initializerError
             /// A task's result was thrown away because someone had already set its future's result.
             case discardedResult
+            /// A future failed and was released without anyone reading its error (through
+            /// `result`, `exception`, `value` or a done-callback).
+            case errorNeverRetrieved
         }
         public let kind: Kind
         /// The error involved.
@@ -31,6 +35,7 @@ public enum FutureDiagnostics {
             case .callbackError: "ConcurrentFutures: exception calling callback for \(subject): \(error)"
             case .initializerError: "ConcurrentFutures: exception in initializer of \(subject): \(error)"
             case .discardedResult: "ConcurrentFutures: the result of a task was discarded, its future \(subject) was already done: \(error)"
+            case .errorNeverRetrieved: "ConcurrentFutures: error never retrieved from \(subject): \(error)"
             }
         }
         public var description: String { message }
@@ -43,6 +48,18 @@ public enum FutureDiagnostics {
     /// Replaces the handler for every report; `nil` restores the default (standard error).
     public static func setHandler(_ newHandler: Handler?) {
         handler.withLock { $0 = newHandler }
+    }
+
+    private static let unretrievedErrorReports = LockedValue(true)
+
+    /// Whether a failed future that is released without anyone having read its error is
+    /// reported (`Report.Kind.errorNeverRetrieved`). On by default, like asyncio's
+    /// "Future exception was never retrieved".
+    ///
+    ///     FutureDiagnostics.reportsUnretrievedErrors = false
+    public static var reportsUnretrievedErrors: Bool {
+        get { unretrievedErrorReports.withLock { $0 } }
+        set { unretrievedErrorReports.withLock { $0 = newValue } }
     }
 
     static func report(_ kind: Report.Kind, error: any Error, subject: String) {

@@ -15,7 +15,8 @@
 /// It belongs to the thread that iterates it (it is not `Sendable`).
 public final class MapResults<T: Sendable> {
     /// One submitted task: a single call (`chunkSize == 1`) or a chunk of calls.
-    private enum Submitted {
+    /// (Internal, not private: `ProcessPoolExecutor.map` submits these itself.)
+    enum Submitted {
         case single(Future<T>)
         case chunk(Future<[T]>)
 
@@ -60,6 +61,18 @@ public final class MapResults<T: Sendable> {
             if chunk.isEmpty { return nil }
             return .chunk(try executor.submit { [chunk] in try runChunk(chunk, transform) })
         }
+        try submitFirstTasks(submitNext, bufferSize: bufferSize)
+    }
+
+    /// For executors whose tasks are not closures (`ProcessPoolExecutor`): `submitNext`
+    /// submits the task for the next item or chunk, or returns `nil` at the end of the input.
+    /// A chunk's future must fail with `PartialChunk` when the chunk stopped at an error.
+    init(deadline: Deadline?, bufferSize: Int?, submitNext: @escaping () throws -> Submitted?) throws {
+        self.deadline = deadline
+        try submitFirstTasks(submitNext, bufferSize: bufferSize)
+    }
+
+    private func submitFirstTasks(_ submitNext: @escaping () throws -> Submitted?, bufferSize: Int?) throws {
         do {
             if let bufferSize {
                 // Submit a first window of tasks; `next()` submits one more per task consumed.
@@ -103,7 +116,9 @@ public final class MapResults<T: Sendable> {
             }
             switch task {
             case .single(let future):
-                switch future.waitUntilDone(deadline: deadline) {
+                let state: FutureState<T>
+                do { state = try future.waitUntilDone(deadline: deadline) } catch { return try end(throwing: error) }
+                switch state {
                 case .finished(.success(let value)): return value
                 case .finished(.failure(let error)): return try end(throwing: error)
                 case .cancelled: return try end(throwing: CancelledError())
@@ -112,7 +127,9 @@ public final class MapResults<T: Sendable> {
                     return try end(throwing: timeoutError())
                 }
             case .chunk(let future):
-                switch future.waitUntilDone(deadline: deadline) {
+                let state: FutureState<[T]>
+                do { state = try future.waitUntilDone(deadline: deadline) } catch { return try end(throwing: error) }
+                switch state {
                 case .finished(.success(let values)):
                     (chunkValues, chunkPosition) = (values, 0)
                 case .finished(.failure(let failure as PartialChunk<T>)):
@@ -165,7 +182,7 @@ private func runChunk<Item, T: Sendable>(_ chunk: [Item], _ transform: (Item) th
 }
 
 /// A chunk that stopped at an error, with the values computed before it.
-private struct PartialChunk<T: Sendable>: Error {
+struct PartialChunk<T: Sendable>: Error {
     let values: [T]
     let error: any Error
 }

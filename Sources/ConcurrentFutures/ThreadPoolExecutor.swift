@@ -52,12 +52,16 @@ public final class ThreadPoolExecutor: Executor {
     ///     arguments in the closure).
     ///   - observer: called with a `TaskEvent` when a task is submitted, starts and finishes,
     ///     on the thread where that happens. Keep it quick. Costs nothing when `nil`.
+    ///   - detectsDeadlocks: when every worker is blocked waiting for tasks of this same
+    ///     pool, make those waits throw `DeadlockError` (after about half a second) instead of
+    ///     hanging forever. On by default; Python has no such check.
     /// - Throws: `InvalidArgumentError` if `maxWorkers` is 0 or less.
     public init(
         maxWorkers: Int? = nil,
         threadNamePrefix: String = "",
         initializer: (@Sendable () throws -> Void)? = nil,
-        observer: (@Sendable (TaskEvent) -> Void)? = nil
+        observer: (@Sendable (TaskEvent) -> Void)? = nil,
+        detectsDeadlocks: Bool = true
     ) throws {
         if let maxWorkers, maxWorkers <= 0 {
             throw InvalidArgumentError("maxWorkers must be greater than 0, got \(maxWorkers)")
@@ -68,7 +72,7 @@ public final class ThreadPoolExecutor: Executor {
             : threadNamePrefix
         core = Core(
             maxWorkers: self.maxWorkers, threadNamePrefix: self.threadNamePrefix,
-            initializer: initializer, observer: observer
+            initializer: initializer, observer: observer, detectsDeadlocks: detectsDeadlocks
         )
     }
 
@@ -143,6 +147,9 @@ extension ThreadPoolExecutor {
         let threadNamePrefix: String
         let initializer: (@Sendable () throws -> Void)?
         let observer: (@Sendable (TaskEvent) -> Void)?
+        let detectsDeadlocks: Bool
+        /// Stamped on every future of this pool (see `TaskOrigin`).
+        let identity: PoolIdentity
 
         private let condition = ConditionLock()
         // Guarded by `condition`:
@@ -161,6 +168,11 @@ extension ThreadPoolExecutor {
         /// while still listed here detaches itself, so its resources are freed; `shutdown(wait:
         /// true)` takes threads out of this list and joins them.
         private var unjoinedThreads: [Int: pthread_t] = [:]
+        /// Workers blocked in a wait, with no timeout, for tasks of this pool only: by worker
+        /// index, the task the worker runs and the tasks it waits for. See `sleep(on:...)`.
+        private var blockedWorkers: [Int: (running: TaskOrigin?, awaiting: [TaskOrigin])] = [:]
+        /// Since when every live worker has been blocked like that, if it is so now.
+        private var everyWorkerBlockedSince: Deadline?
 
         // Atomics: updated by workers without the lock.
         /// Workers running a task right now: incremented (under the lock) when a worker takes
@@ -176,20 +188,28 @@ extension ThreadPoolExecutor {
         /// sleeps (about 20-50 µs on the machines this was measured on).
         static let spinRounds = 100
 
+        /// How long every worker must have been blocked on its own pool before their waits
+        /// throw `DeadlockError`, and how often a blocked worker looks.
+        static let deadlockGracePeriod = Duration.milliseconds(500)
+        static let deadlockCheckInterval = Duration.milliseconds(100)
+
         init(
             maxWorkers: Int, threadNamePrefix: String,
-            initializer: (@Sendable () throws -> Void)?, observer: (@Sendable (TaskEvent) -> Void)?
+            initializer: (@Sendable () throws -> Void)?, observer: (@Sendable (TaskEvent) -> Void)?,
+            detectsDeadlocks: Bool
         ) {
             self.maxWorkers = maxWorkers
             self.threadNamePrefix = threadNamePrefix
             self.initializer = initializer
             self.observer = observer
+            self.detectsDeadlocks = detectsDeadlocks
+            identity = PoolIdentity(name: threadNamePrefix)
         }
 
         // MARK: Submitting
 
         func submit<T: Sendable>(label: String?, _ task: @escaping @Sendable () throws -> T) throws -> Future<T> {
-            let future = Future<T>()
+            let future: Future<T>
             let submittedAt = observer == nil ? nil : ContinuousClock.now
             let taskID: Int
             let wakeIdleWorker: Bool
@@ -213,6 +233,7 @@ extension ThreadPoolExecutor {
             }
             taskID = nextTaskID
             nextTaskID += 1
+            future = Future(origin: TaskOrigin(pool: identity, taskID: taskID, label: label))
             queue.append(WorkItem(taskID: taskID, label: label, future: future, function: task))
             queuedTasks.add(1, ordering: .relaxed)
             wakeIdleWorker = idleWorkers > wakeupsInFlight
@@ -245,6 +266,7 @@ extension ThreadPoolExecutor {
                 startedThreads += 1
                 liveWorkers += 1
                 unjoinedThreads[index] = thread
+                updateEveryWorkerBlocked()
                 return nil
             case .failure(let error):
                 // Keep going with the threads we have; with none, the task cannot run.
@@ -266,7 +288,9 @@ extension ThreadPoolExecutor {
                 }
             }
             while let item = takeWork() {
+                worker.currentTask = item.origin
                 item.run(in: self, worker: worker.name)
+                worker.currentTask = nil
             }
             workerExiting(worker)
         }
@@ -311,6 +335,7 @@ extension ThreadPoolExecutor {
         private func workerExiting(_ worker: WorkerThread) {
             condition.lock()
             liveWorkers -= 1
+            updateEveryWorkerBlocked()
             if let thread = unjoinedThreads.removeValue(forKey: worker.index) {
                 pthread_detach(thread)  // nobody will join this thread: free it when it ends
             }
@@ -396,6 +421,57 @@ extension ThreadPoolExecutor {
             condition.lock()
             while liveWorkers > (isOwnWorker ? 1 : 0) { condition.wait() }
             condition.unlock()
+        }
+
+        // MARK: Deadlock detection (see DeadlockDetection.swift)
+
+        /// A worker is about to sleep, with no timeout, until one of `awaiting` (all tasks of
+        /// this pool) finishes.
+        func workerWillBlock(_ worker: WorkerThread, awaiting: [TaskOrigin]) {
+            condition.withLock {
+                blockedWorkers[worker.index] = (worker.currentTask, awaiting)
+                updateEveryWorkerBlocked()
+            }
+        }
+
+        func workerDidUnblock(_ worker: WorkerThread) {
+            condition.withLock {
+                blockedWorkers[worker.index] = nil
+                updateEveryWorkerBlocked()
+            }
+        }
+
+        /// Keeps `everyWorkerBlockedSince` up to date. Lock held.
+        private func updateEveryWorkerBlocked() {
+            if liveWorkers > 0 && blockedWorkers.count >= liveWorkers {
+                if everyWorkerBlockedSince == nil { everyWorkerBlockedSince = .now }
+            } else {
+                everyWorkerBlockedSince = nil
+            }
+        }
+
+        /// The deadlock `worker` is part of, if every worker has been blocked on this pool
+        /// for the grace period; `nil` otherwise.
+        func deadlock(seenBy worker: WorkerThread) -> DeadlockError? {
+            condition.withLock {
+                guard let since = everyWorkerBlockedSince,
+                      since.advanced(by: Core.deadlockGracePeriod).hasPassed
+                else { return nil }
+                let waits = blockedWorkers.keys.sorted().map { index -> String in
+                    let (running, awaiting) = blockedWorkers[index]!
+                    let runs = running.map { "runs \($0.taskID.taskName(label: $0.label))" } ?? "runs a task"
+                    let shown = awaiting.prefix(3).map { $0.taskID.taskName(label: $0.label) }
+                    let more = awaiting.count > 3 ? " and \(awaiting.count - 3) more" : ""
+                    return "\(threadNamePrefix)_\(index) \(runs) and waits for \(shown.joined(separator: ", "))\(more)"
+                }
+                return DeadlockError(
+                    "a task is waiting for another task of the same pool, and all \(liveWorkers) "
+                        + "worker\(liveWorkers == 1 ? "" : "s") of \(threadNamePrefix) are busy waiting, "
+                        + "so nothing can ever finish (\(waits.joined(separator: "; ")); \(queue.count) "
+                        + "task\(queue.count == 1 ? "" : "s") queued). Give the pool more workers, or do not "
+                        + "wait inside a task for tasks of the same pool."
+                )
+            }
         }
 
         // MARK: Statistics

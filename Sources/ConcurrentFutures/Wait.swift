@@ -63,7 +63,7 @@ private func split<F: Hashable>(_ futures: [F], by isDone: [Bool]) -> (done: Set
 /// The heart of `wait`: one `FutureWaiter` is registered with every future that is not done
 /// yet, then the calling thread sleeps on it until `returnWhen` is satisfied or the deadline
 /// passes. Returns, for each future, whether it is done.
-func waitForFutures(_ futures: [some WaitableFuture], deadline: Deadline?, returnWhen: ReturnWhen) -> [Bool] {
+func waitForFutures(_ futures: [some WaitableFuture], deadline: Deadline?, returnWhen: ReturnWhen) throws -> [Bool] {
     var isDone = [Bool](repeating: false, count: futures.count)
     var doneCount = 0
     var sawException = false
@@ -87,15 +87,18 @@ func waitForFutures(_ futures: [some WaitableFuture], deadline: Deadline?, retur
         if let completion = future.register(waiter, token: index) { record(index, completion) }
     }
 
+    // Unregister from what is still pending when we leave, however we leave.
+    defer { for (index, future) in futures.enumerated() where !isDone[index] { future.unregister(waiter) } }
+
     // Sleep until satisfied or out of time.
     while !satisfied() {
-        let finished = waiter.takeNotifications(until: deadline)
+        let awaiting = futures.indices.filter { !isDone[$0] }.map { futures[$0].origin }
+        let finished = try sleep(on: waiter, until: deadline, awaiting: awaiting)
         if finished.isEmpty { break }  // the deadline passed
         for (index, completion) in finished { record(index, completion) }
     }
 
-    // Unregister, then count what finished meanwhile (Python does the same).
-    for (index, future) in futures.enumerated() where !isDone[index] { future.unregister(waiter) }
+    // Count what finished while we were waking up (Python does the same).
     for (index, completion) in waiter.takeNotificationsWithoutWaiting() { record(index, completion) }
     return isDone
 }

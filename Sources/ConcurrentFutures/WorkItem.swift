@@ -5,6 +5,8 @@
 protocol QueuedWork: AnyObject, Sendable {
     var taskID: Int { get }
     var label: String? { get }
+    /// The pool and task, as stamped on the future.
+    var origin: TaskOrigin? { get }
     /// Runs the call on the current (worker) thread, unless its future was cancelled.
     func run(in pool: ThreadPoolExecutor.Core, worker: String)
     /// Cancels the future (used by `shutdown(cancelFutures: true)`). `true` if it is cancelled.
@@ -46,6 +48,8 @@ final class WorkItem<Value: Sendable>: QueuedWork {
             FutureDiagnostics.report(.discardedResult, error: error, subject: future.description)
         }
     }
+
+    var origin: TaskOrigin? { future.origin }
 
     func cancel() -> Bool { future.cancel() }
 

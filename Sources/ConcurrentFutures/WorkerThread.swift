@@ -5,7 +5,7 @@ import Glibc
 /// This file is the plumbing between Swift and POSIX threads (`pthread_create`), kept apart so
 /// that `ThreadPoolExecutor.swift` reads as the pool's logic only. Python's counterpart is
 /// `threading.Thread(name=..., target=_worker, ...)`.
-final class WorkerThread: Sendable {
+final class WorkerThread: @unchecked Sendable {
     /// The full name, `"<prefix>_<index>"`, e.g. "ThreadPoolExecutor-0_1". Python: `Thread.name`.
     let name: String
     /// 0 for the pool's first thread, 1 for its second, ...
@@ -13,6 +13,9 @@ final class WorkerThread: Sendable {
     /// The pool this thread works for. A strong reference: the pool's shared state lives as
     /// long as one of its threads does, even after the `ThreadPoolExecutor` is gone.
     let pool: ThreadPoolExecutor.Core
+    /// The task this thread is running, for deadlock reports. Only ever read and written by
+    /// the worker's own thread (hence `@unchecked Sendable` above).
+    var currentTask: TaskOrigin?
 
     init(name: String, index: Int, pool: ThreadPoolExecutor.Core) {
         self.name = name
