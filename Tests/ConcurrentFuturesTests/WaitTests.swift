@@ -33,6 +33,7 @@ struct WaitTests {
             let slow = try pool.submit { gate.wait(); return 3 }
             let (done, notDone) = try wait([ok, failing, slow], timeout: .seconds(5), returnWhen: .firstException)
             #expect(done == [ok, failing] && notDone == [slow])
+            #expect(try failing.exception() is TestError)
             gate.open()
         }
     }
