@@ -3,6 +3,9 @@
 // The workbook is one package with no dependencies outside the Swift toolchain.
 //
 //   Sources/ConcurrentFutures  the pool library: a Swift port of Python's concurrent.futures
+//   Sources/LessonSupport      what the lessons share: narration, a local HTTP server, timelines
+//   Sources/Reliability        the stress run and memory checks (`swift run -c release stress`)
+//   Lessons/lessonNN           one executable per lesson: `swift run lesson01`
 //   Tests/                     `swift test`
 import PackageDescription
 
@@ -20,9 +23,51 @@ let package = Package(
             name: "ConcurrentFutures",
             cSettings: glibcExtensions
         ),
+        .target(
+            name: "LessonSupport",
+            dependencies: ["ConcurrentFutures"],
+            cSettings: glibcExtensions
+        ),
+        .executableTarget(
+            name: "lesson01",
+            dependencies: ["ConcurrentFutures", "LessonSupport"],
+            path: "Lessons/lesson01",
+            exclude: ["README.md"]
+        ),
+        // The reliability suite: a stress run and memory checks, shared by the tests (small)
+        // and `swift run -c release stress` (full size).
+        .target(
+            name: "Reliability",
+            dependencies: ["ConcurrentFutures"]
+        ),
+        .executableTarget(
+            name: "stress",
+            dependencies: ["Reliability"]
+        ),
         .testTarget(
             name: "ConcurrentFuturesTests",
-            dependencies: ["ConcurrentFutures"]
+            dependencies: ["ConcurrentFutures", "Reliability", "stress"]
+        ),
+        .testTarget(
+            name: "LessonSupportTests",
+            dependencies: ["LessonSupport", "ConcurrentFutures"]
+        ),
+        // The process pool's tests start real worker processes: ProcessPoolWorker, a small
+        // program built next to the test runner, registers the tasks of ProcessPoolTestTasks.
+        .target(
+            name: "ProcessPoolTestTasks",
+            dependencies: ["ConcurrentFutures"],
+            path: "Tests/ProcessPoolTestTasks"
+        ),
+        .executableTarget(
+            name: "ProcessPoolWorker",
+            dependencies: ["ConcurrentFutures", "ProcessPoolTestTasks"],
+            path: "Tests/ProcessPoolWorker",
+            exclude: ["python"]
+        ),
+        .testTarget(
+            name: "ProcessPoolTests",
+            dependencies: ["ConcurrentFutures", "ProcessPoolTestTasks", "ProcessPoolWorker"]
         ),
     ],
     swiftLanguageModes: [.v6]

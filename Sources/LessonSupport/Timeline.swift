@@ -1,0 +1,371 @@
+import ConcurrentFutures
+
+/// One task's life on a timeline: when it was handed over, when a worker picked it up, when it ended.
+public struct TimelineSpan: Sendable, Equatable {
+    /// The row it is drawn on: a worker thread's name, or "main" for work done by the caller itself.
+    public var worker: String
+    /// Short text drawn inside the span when it fits, e.g. the task's index.
+    public var label: String
+    public var submitted: ContinuousClock.Instant
+    public var started: ContinuousClock.Instant
+    public var finished: ContinuousClock.Instant
+    /// The task threw an error (drawn differently).
+    public var failed: Bool
+
+    public init(
+        worker: String, label: String, submitted: ContinuousClock.Instant, started: ContinuousClock.Instant,
+        finished: ContinuousClock.Instant, failed: Bool = false
+    ) {
+        self.worker = worker
+        self.label = label
+        self.submitted = submitted
+        self.started = started
+        self.finished = finished
+        self.failed = failed
+    }
+
+    /// Time spent waiting in the queue for a free worker.
+    public var queueWait: Duration { started - submitted }
+    /// Time spent running.
+    public var runTime: Duration { finished - started }
+
+    /// Pairs an executor's observation events into spans, one per task that started and finished
+    /// (a task cancelled before it started has no span). Labels are the submitted labels, or the
+    /// task number. Events may come in any order.
+    public static func spans(from events: [TaskEvent]) -> [TimelineSpan] {
+        struct Partial {
+            var label: String?
+            var submitted: ContinuousClock.Instant?
+            var started: ContinuousClock.Instant?
+            var worker: String?
+            var finished: ContinuousClock.Instant?
+            var failed = false
+        }
+        var tasks: [Int: Partial] = [:]
+        for event in events {
+            var task = tasks[event.taskID, default: Partial()]
+            task.label = task.label ?? event.label
+            switch event.kind {
+            case .submitted:
+                task.submitted = event.time
+            case .started(let worker):
+                task.started = event.time
+                task.worker = worker
+            case .finished(let outcome):
+                task.finished = event.time
+                if case .threw = outcome { task.failed = true }
+            }
+            tasks[event.taskID] = task
+        }
+        return tasks.sorted { $0.key < $1.key }.compactMap { id, task in
+            guard let started = task.started, let finished = task.finished, let worker = task.worker else { return nil }
+            return TimelineSpan(
+                worker: worker, label: task.label ?? "\(id)", submitted: task.submitted ?? started,
+                started: started, finished: finished, failed: task.failed)
+        }
+    }
+
+    /// Runs `body` on each item in turn on the calling thread and records a span per item on one
+    /// row (`worker`). All items count as submitted at the start, so the picture shows how long
+    /// the later ones waited for the earlier ones. Labels are the items' indices.
+    public static func recordSequentially<Item, Result>(
+        _ items: [Item], worker: String = "main", _ body: (Item) throws -> Result
+    ) rethrows -> (results: [Result], spans: [TimelineSpan]) {
+        let submitted = ContinuousClock.now
+        var results: [Result] = []
+        var spans: [TimelineSpan] = []
+        for (index, item) in items.enumerated() {
+            let started = ContinuousClock.now
+            results.append(try body(item))
+            spans.append(TimelineSpan(worker: worker, label: "\(index)", submitted: submitted, started: started, finished: .now))
+        }
+        return (results, spans)
+    }
+}
+
+/// A titled group of rows on a timeline, e.g. "one by one" or "pool of 10 workers".
+public struct TimelineSection: Sendable {
+    public var title: String
+    public var spans: [TimelineSpan]
+
+    public init(_ title: String, spans: [TimelineSpan]) {
+        self.title = title
+        self.spans = spans
+    }
+}
+
+/// Draws who ran what, when: one row per worker, time flowing to the right.
+///
+/// ```
+///   one by one — 3.03 s
+///   queue │99988877766655544433322211
+///   main  │[0=][1=][2=][3=][4=][5=][6=][7=][8=][9=]
+///   pool of 10 — 305.1 ms
+///   w_0   │[0=]
+///   w_1   │[1=]
+///         └────────┬─────────┬─────────┬────────
+///          0       1000      2000      3000 ms
+/// ```
+///
+/// Several sections share one time scale, each measured from its own first submission, so a
+/// sequential run and a pooled run of the same work can be compared at a glance.
+public enum Timeline {
+    /// Names longer than this are shortened from the left ("…Executor-0_3").
+    public static let maximumRowNameWidth = 14
+
+    /// Prints the sections to standard output, sized and coloured for the terminal.
+    public static func print(_ sections: [TimelineSection]) {
+        emit(render(sections: sections, width: Terminal.width, color: Terminal.isColorEnabled) + [""])
+    }
+
+    /// One section without a title, on its own scale.
+    public static func render(spans: [TimelineSpan], width: Int, color: Bool) -> [String] {
+        Array(render(sections: [TimelineSection("", spans: spans)], width: width, color: color).dropFirst())
+    }
+
+    /// The full picture: each section's title and rows, a shared time axis, and a legend.
+    /// Deterministic for given spans, width and colour, so it can be tested.
+    public static func render(sections: [TimelineSection], width: Int, color: Bool) -> [String] {
+        let sections = sections.filter { !$0.spans.isEmpty }
+        guard !sections.isEmpty else { return ["  (nothing ran)"] }
+        let extents = sections.map(extent)
+        let scale = max(extents.max() ?? .zero, .nanoseconds(1))
+        let rowNames = sections.flatMap { workers(in: $0.spans) } + ["queue"]
+        let nameWidth = min(maximumRowNameWidth, rowNames.map(\.count).max() ?? 0)
+        let trackWidth = max(10, width - 2 - nameWidth - 2 - 1)
+        let layout = Layout(scale: scale, columns: trackWidth, nameWidth: nameWidth, color: color)
+
+        var lines: [String] = []
+        var showsQueue = false
+        for (section, extent) in zip(sections, extents) {
+            let header = section.title.isEmpty ? "" : layout.paint(section.title, .bold) + " — "
+            lines.append("  " + header + layout.paint(extent.readable, .bold))
+            let rows = layout.rows(for: section.spans)
+            lines += rows.lines
+            showsQueue = showsQueue || rows.hasQueueRow
+        }
+        lines += layout.axis()
+        let showsFailure = sections.contains { $0.spans.contains(where: \.failed) }
+        lines += layout.legend(width: width, showsFailure: showsFailure, showsQueue: showsQueue)
+        return lines
+    }
+
+    /// From the section's first submission to its last finish.
+    static func extent(of section: TimelineSection) -> Duration {
+        guard let first = section.spans.map(\.submitted).min(), let last = section.spans.map(\.finished).max() else { return .zero }
+        return last - first
+    }
+
+    /// The distinct worker names in `spans`, in natural order ("w_2" before "w_10").
+    static func workers(in spans: [TimelineSpan]) -> [String] {
+        Array(Set(spans.map(\.worker))).sorted(by: naturalOrder)
+    }
+
+    /// Compares names so that runs of digits compare by value: "worker_9" < "worker_10".
+    static func naturalOrder(_ left: String, _ right: String) -> Bool {
+        var leftIndex = left.startIndex
+        var rightIndex = right.startIndex
+        while leftIndex < left.endIndex && rightIndex < right.endIndex {
+            if left[leftIndex].isNumber && right[rightIndex].isNumber {
+                let leftDigits = left[leftIndex...].prefix(while: \.isNumber)
+                let rightDigits = right[rightIndex...].prefix(while: \.isNumber)
+                if let a = Int(leftDigits), let b = Int(rightDigits), a != b { return a < b }
+                leftIndex = leftDigits.endIndex
+                rightIndex = rightDigits.endIndex
+            } else {
+                if left[leftIndex] != right[rightIndex] { return left[leftIndex] < right[rightIndex] }
+                leftIndex = left.index(after: leftIndex)
+                rightIndex = right.index(after: rightIndex)
+            }
+        }
+        return left.count < right.count
+    }
+}
+
+/// The geometry shared by every row: how many columns, how much time each one covers.
+private struct Layout {
+    let scale: Duration
+    let columns: Int
+    let nameWidth: Int
+    let color: Bool
+    let queueRowName = "queue"
+
+    /// How a cell is painted.
+    enum Ink: Equatable {
+        case none, taskA, taskB, failed, queue, label
+    }
+
+    func paint(_ text: String, _ styles: Terminal.Style...) -> String {
+        Terminal.paint(text, styles, enabled: color)
+    }
+
+    /// The column where time `offset` (from the section's start) falls.
+    func column(_ offset: Duration) -> Int {
+        let fraction = offset.inSeconds / scale.inSeconds
+        return min(columns, max(0, Int((fraction * Double(columns)).rounded())))
+    }
+
+    func rowPrefix(_ name: String) -> String {
+        let shown = name.count > nameWidth ? Self.shortened(name, to: nameWidth) : name
+        return "  " + paint(shown + String(repeating: " ", count: nameWidth - shown.count), .dim) + paint(" │", .dim)
+    }
+
+    /// Keeps the end of a long name, which tells workers apart, starting at a word if possible:
+    /// "ThreadPoolExecutor-0_1" becomes "…Executor-0_1".
+    static func shortened(_ name: String, to width: Int) -> String {
+        var tail = Substring(name.suffix(width - 1))
+        let original = tail
+        while let first = tail.first, first.isLowercase { tail = tail.dropFirst() }
+        return "…" + (tail.isEmpty ? original : tail)
+    }
+
+    /// The queue row (if anything waited long enough to see) and one row per worker.
+    func rows(for spans: [TimelineSpan]) -> (lines: [String], hasQueueRow: Bool) {
+        let origin = spans.map(\.submitted).min()!
+        var lines: [String] = []
+        let queue = queueCells(for: spans, origin: origin)
+        if let queue {
+            lines.append(rowPrefix(queueRowName) + draw(queue))
+        }
+        for worker in Timeline.workers(in: spans) {
+            var cells = Array(repeating: (Character(" "), Ink.none), count: columns)
+            let mine = spans.filter { $0.worker == worker }.sorted { $0.started < $1.started }
+            for (order, span) in mine.enumerated() {
+                drawSpan(span, into: &cells, origin: origin, ink: span.failed ? .failed : (order.isMultiple(of: 2) ? .taskA : .taskB))
+            }
+            lines.append(rowPrefix(worker) + draw(cells))
+        }
+        return (lines, queue != nil)
+    }
+
+    /// `[label===]` across the span's columns; `x` instead of `=` if it failed; `[]` or `|` when short.
+    private func drawSpan(_ span: TimelineSpan, into cells: inout [(Character, Ink)], origin: ContinuousClock.Instant, ink: Ink) {
+        var first = column(span.started - origin)
+        var end = column(span.finished - origin)
+        if first >= columns { first = columns - 1 }
+        if end <= first { end = first + 1 }
+        let width = end - first
+        let fill: Character = span.failed ? "x" : "="
+        var glyphs: [Character]
+        switch width {
+        case 1: glyphs = ["|"]
+        case 2: glyphs = ["[", "]"]
+        default:
+            let inside = width - 2
+            let label = span.label.count <= inside ? Array(span.label) : []
+            glyphs = ["["] + label + Array(repeating: fill, count: inside - label.count) + ["]"]
+        }
+        for (offset, glyph) in glyphs.enumerated() {
+            let isLabel = offset >= 1 && offset <= span.label.count && width >= span.label.count + 2
+            cells[first + offset] = (glyph, isLabel ? (span.failed ? .failed : .label) : ink)
+        }
+    }
+
+    /// How many tasks were waiting in each column (a digit, `+` for ten or more); `nil` if none ever did.
+    private func queueCells(for spans: [TimelineSpan], origin: ContinuousClock.Instant) -> [(Character, Ink)]? {
+        var cells = Array(repeating: (Character(" "), Ink.none), count: columns)
+        var anyWaiting = false
+        for index in 0..<columns {
+            let middle = scale * ((Double(index) + 0.5) / Double(columns))
+            let waiting = spans.count { $0.submitted - origin <= middle && middle < $0.started - origin }
+            guard waiting > 0 else { continue }
+            anyWaiting = true
+            cells[index] = (waiting < 10 ? Character("\(waiting)") : "+", .queue)
+        }
+        return anyWaiting ? cells : nil
+    }
+
+    /// Turns cells into text, grouping runs of the same ink into one escape sequence.
+    private func draw(_ cells: [(Character, Ink)]) -> String {
+        var cells = cells
+        while let last = cells.last, last.0 == " " { cells.removeLast() }
+        var text = ""
+        var run = ""
+        var runInk = Ink.none
+        func flush() {
+            switch runInk {
+            case .none: text += run
+            case .taskA: text += paint(run, .cyan)
+            case .taskB: text += paint(run, .blue)
+            case .failed: text += paint(run, .red, .bold)
+            case .queue: text += paint(run, .yellow)
+            case .label: text += paint(run, .bold)
+            }
+            run = ""
+        }
+        for (character, ink) in cells {
+            if ink != runInk {
+                flush()
+                runInk = ink
+            }
+            run.append(character)
+        }
+        flush()
+        return text
+    }
+
+    /// The time axis: a rule with ticks and their labels in milliseconds (microseconds for very short runs).
+    func axis() -> [String] {
+        let step = tickStep()
+        var rule = Array(repeating: Character("─"), count: columns)
+        var labels = Array(repeating: Character(" "), count: columns + 12)
+        var nextFree = 0  // labels need a space between them
+        let useMicroseconds = step < .milliseconds(1)
+        var tick = Duration.zero
+        var lastLabelEnd = 0
+        while tick <= scale {
+            let position = column(tick)
+            if position > 0 && position < columns { rule[position] = "┬" }  // "└" already marks zero
+            let value = useMicroseconds ? tick.nanosecondsRounded / 1_000 : tick.nanosecondsRounded / 1_000_000
+            let text = Array("\(value)")
+            if position >= nextFree && position + text.count <= labels.count {
+                labels.replaceSubrange(position..<(position + text.count), with: text)
+                nextFree = position + text.count + 1
+                lastLabelEnd = position + text.count
+            }
+            tick += step
+        }
+        let unit = Array(useMicroseconds ? " µs" : " ms")
+        if lastLabelEnd + unit.count <= labels.count {
+            labels.replaceSubrange(lastLabelEnd..<(lastLabelEnd + unit.count), with: unit)
+        }
+        let padding = String(repeating: " ", count: nameWidth + 2)
+        while labels.last == " " { labels.removeLast() }
+        return [
+            "  " + padding.dropLast() + paint("└" + String(rule), .dim),
+            "  " + padding + paint(String(labels), .dim),
+        ]
+    }
+
+    /// The smallest "round" step (1, 2 or 5 times a power of ten) that keeps ticks ≥ 10 columns apart.
+    private func tickStep() -> Duration {
+        let maximumTicks = max(1, columns / 10)
+        var magnitude = Duration.microseconds(1)
+        while true {
+            for multiple in [1, 2, 5] {
+                let step = magnitude * multiple
+                if scale / step <= Double(maximumTicks) { return step }
+            }
+            magnitude *= 10
+        }
+    }
+
+    /// What the symbols mean (only those that appear) and how much time a column covers.
+    func legend(width: Int, showsFailure: Bool, showsQueue: Bool) -> [String] {
+        var items = [paint("[3===]", .cyan) + " task 3 running"]
+        if showsFailure { items.append(paint("[4xxx]", .red, .bold) + " task 4 failed") }
+        if showsQueue { items.append(paint("5", .yellow) + " on the queue row: 5 tasks waiting for a worker") }
+        items.append("1 column ≈ " + (scale / columns).readable)
+        var lines: [String] = []
+        var current = "  "
+        for item in items {
+            if Terminal.visibleWidth(current) > 2 && Terminal.visibleWidth(current) + 3 + Terminal.visibleWidth(item) > width {
+                lines.append(current)
+                current = "  "
+            }
+            current += (Terminal.visibleWidth(current) > 2 ? "   " : "") + item
+        }
+        lines.append(current)
+        return lines
+    }
+}
