@@ -158,13 +158,9 @@ struct UnretrievedErrorTests {
         }
         #expect(found.isEmpty)
         let viaValue = try pool.submit { () throws -> Int in throw TestError(703) }
-        let valueReports = await {
-            let captured = LockedValue<[FutureDiagnostics.Report]>([])
-            FutureDiagnostics.setHandler { report in captured.withLock { $0.append(report) } }
-            defer { FutureDiagnostics.setHandler(nil) }
+        let valueReports = await capturingDiagnostics {
             _ = try? await viaValue.value
-            return captured.withLock { $0 }
-        }()
+        }
         #expect(!valueReports.contains { ($0.error as? TestError)?.tag == 703 })
     }
 

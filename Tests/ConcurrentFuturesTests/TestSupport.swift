@@ -74,12 +74,42 @@ func eventually(_ condition: () -> Bool) -> Bool {
     return true
 }
 
-/// Collects diagnostics reports during `body` (the handler is process-wide, so tests that use
-/// it are in a serialized suite and filter by subject).
+/// Collects the diagnostics reports made while `body` runs.
+///
+/// The handler is process-wide and tests run in parallel, so one forwarding handler is
+/// installed once, and each capture registers a collector of its own. Reports from other
+/// tests running at the same time land in every collector: filter by what your test made.
 func capturingDiagnostics(_ body: () throws -> Void) rethrows -> [FutureDiagnostics.Report] {
-    let reports = LockedValue<[FutureDiagnostics.Report]>([])
-    FutureDiagnostics.setHandler { report in reports.withLock { $0.append(report) } }
-    defer { FutureDiagnostics.setHandler(nil) }
+    let collector = DiagnosticsCollector()
     try body()
-    return reports.withLock { $0 }
+    return collector.finish()
+}
+
+func capturingDiagnostics(_ body: () async throws -> Void) async rethrows -> [FutureDiagnostics.Report] {
+    let collector = DiagnosticsCollector()
+    try await body()
+    return collector.finish()
+}
+
+final class DiagnosticsCollector: Sendable {
+    private static let active = LockedValue<[ObjectIdentifier: DiagnosticsCollector]>([:])
+    private static let installForwarder: Void = {
+        FutureDiagnostics.setHandler { report in
+            for collector in DiagnosticsCollector.active.withLock({ Array($0.values) }) {
+                collector.reports.withLock { $0.append(report) }
+            }
+        }
+    }()
+
+    private let reports = LockedValue<[FutureDiagnostics.Report]>([])
+
+    init() {
+        DiagnosticsCollector.installForwarder
+        DiagnosticsCollector.active.withLock { $0[ObjectIdentifier(self)] = self }
+    }
+
+    func finish() -> [FutureDiagnostics.Report] {
+        _ = DiagnosticsCollector.active.withLock { $0.removeValue(forKey: ObjectIdentifier(self)) }
+        return reports.withLock { $0 }
+    }
 }
