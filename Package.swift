@@ -52,23 +52,6 @@ let package = Package(
             name: "LessonSupportTests",
             dependencies: ["LessonSupport", "ConcurrentFutures"]
         ),
-        // The process pool's tests start real worker processes: ProcessPoolWorker, a small
-        // program built next to the test runner, registers the tasks of ProcessPoolTestTasks.
-        .target(
-            name: "ProcessPoolTestTasks",
-            dependencies: ["ConcurrentFutures"],
-            path: "Tests/ProcessPoolTestTasks"
-        ),
-        .executableTarget(
-            name: "ProcessPoolWorker",
-            dependencies: ["ConcurrentFutures", "ProcessPoolTestTasks"],
-            path: "Tests/ProcessPoolWorker",
-            exclude: ["python"]
-        ),
-        .testTarget(
-            name: "ProcessPoolTests",
-            dependencies: ["ConcurrentFutures", "ProcessPoolTestTasks", "ProcessPoolWorker"]
-        ),
     ],
     swiftLanguageModes: [.v6]
 )
