@@ -34,6 +34,48 @@ let package = Package(
             path: "Lessons/lesson01",
             exclude: ["README.md"]
         ),
+        .executableTarget(
+            name: "lesson02",
+            dependencies: ["ConcurrentFutures", "LessonSupport"],
+            path: "Lessons/lesson02",
+            exclude: ["README.md"]
+        ),
+        .executableTarget(
+            name: "lesson03",
+            dependencies: ["ConcurrentFutures", "LessonSupport"],
+            path: "Lessons/lesson03",
+            exclude: ["README.md"]
+        ),
+        .executableTarget(
+            name: "lesson04",
+            dependencies: ["ConcurrentFutures", "LessonSupport"],
+            path: "Lessons/lesson04",
+            exclude: ["README.md"]
+        ),
+        .executableTarget(
+            name: "lesson05",
+            dependencies: ["ConcurrentFutures", "LessonSupport"],
+            path: "Lessons/lesson05",
+            exclude: ["README.md"]
+        ),
+        .executableTarget(
+            name: "lesson06",
+            dependencies: ["ConcurrentFutures", "LessonSupport"],
+            path: "Lessons/lesson06",
+            exclude: ["README.md"]
+        ),
+        .executableTarget(
+            name: "lesson07",
+            dependencies: ["ConcurrentFutures", "LessonSupport"],
+            path: "Lessons/lesson07",
+            exclude: ["README.md"]
+        ),
+        .executableTarget(
+            name: "lesson08",
+            dependencies: ["ConcurrentFutures", "LessonSupport"],
+            path: "Lessons/lesson08",
+            exclude: ["README.md"]
+        ),
         // The reliability suite: a stress run and memory checks, shared by the tests (small)
         // and `swift run -c release stress` (full size).
         .target(

@@ -146,7 +146,7 @@ extension LessonOptions {
     /// The `--help` text: title, what the lesson shows, how to run it, its options.
     public static func usage(for lesson: LessonInfo) -> String {
         var rows: [(String, String)] = [
-            ("--fast", "run about \(fastDivisor)x faster (shorter delays); WORKBOOK_FAST=1 does the same"),
+            ("--fast", "\(fastDivisor)x shorter delays (or set WORKBOOK_FAST=1)"),
             ("-h, --help", "show this help and exit"),
         ]
         for option in lesson.extraOptions {

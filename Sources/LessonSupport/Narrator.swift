@@ -73,7 +73,7 @@ public struct Narrator: Sendable {
     private func codeLines(swift: String, python: String?) -> [String] {
         let swiftLines = swift.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard let python else {
-            return [Self.indent + paint("Swift", .dim)] + swiftLines.map { Self.indent + paint("│ ", .dim) + paint($0, .cyan) }
+            return [Self.indent + paint("Swift", .dim)] + swiftLines.map { codeLine($0, .cyan) }
         }
         let pythonLines = python.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let left = max(swiftLines.map(\.count).max() ?? 0, "Swift".count)
@@ -93,9 +93,15 @@ public struct Narrator: Sendable {
             return lines
         }
         return [Self.indent + paint("Swift", .dim)]
-            + swiftLines.map { Self.indent + paint("│ ", .dim) + paint($0, .cyan) }
+            + swiftLines.map { codeLine($0, .cyan) }
             + [Self.indent + paint("Python", .dim)]
-            + pythonLines.map { Self.indent + paint("│ ", .dim) + paint($0, .yellow) }
+            + pythonLines.map { codeLine($0, .yellow) }
+    }
+
+    /// One line of a code block behind its bar; an empty line gets the bar alone, so no line
+    /// ends in a space.
+    private func codeLine(_ text: String, _ style: Terminal.Style) -> String {
+        text.isEmpty ? Self.indent + paint("│", .dim) : Self.indent + paint("│ ", .dim) + paint(text, style)
     }
 
     /// One measured result: `→ label: value`, the value in bold.

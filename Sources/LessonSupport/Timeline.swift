@@ -132,7 +132,10 @@ public enum Timeline {
         let scale = max(extents.max() ?? .zero, .nanoseconds(1))
         let rowNames = sections.flatMap { workers(in: $0.spans) } + ["queue"]
         let nameWidth = min(maximumRowNameWidth, rowNames.map(\.count).max() ?? 0)
-        let trackWidth = max(10, width - 2 - nameWidth - 2 - 1)
+        // The axis writes its last tick label and unit ("400 ms") past the end of the chart,
+        // so the chart leaves that much room at the right to stay within `width`.
+        let labelRoom = Layout.axisLabelRoom(scale: scale)
+        let trackWidth = max(10, width - 2 - nameWidth - 2 - 1 - labelRoom)
         let layout = Layout(scale: scale, columns: trackWidth, nameWidth: nameWidth, color: color)
 
         var lines: [String] = []
@@ -183,7 +186,7 @@ public enum Timeline {
 }
 
 /// The geometry shared by every row: how many columns, how much time each one covers.
-private struct Layout {
+struct Layout {
     let scale: Duration
     let columns: Int
     let nameWidth: Int
@@ -308,7 +311,9 @@ private struct Layout {
     func axis() -> [String] {
         let step = tickStep()
         var rule = Array(repeating: Character("─"), count: columns)
-        var labels = Array(repeating: Character(" "), count: columns + 12)
+        // Labels may run past the end of the rule by `axisLabelRoom` (the room `render` kept
+        // free for them); a label, or the unit after the last one, is drawn only where it fits.
+        var labels = Array(repeating: Character(" "), count: columns + Layout.axisLabelRoom(scale: scale))
         var nextFree = 0  // labels need a space between them
         let useMicroseconds = step < .milliseconds(1)
         var tick = Duration.zero
@@ -335,6 +340,15 @@ private struct Layout {
             "  " + padding.dropLast() + paint("└" + String(rule), .dim),
             "  " + padding + paint(String(labels), .dim),
         ]
+    }
+
+    /// Columns the axis needs right of the chart for its last label and unit: "400 ms" is 6.
+    static func axisLabelRoom(scale: Duration) -> Int {
+        // The axis labels in µs when its tick step is under 1 ms, which can happen for charts up
+        // to a few tens of milliseconds wide; reserving for µs below 50 ms is always enough.
+        let useMicroseconds = scale < .milliseconds(50)
+        let largest = useMicroseconds ? scale.nanosecondsRounded / 1_000 : scale.nanosecondsRounded / 1_000_000
+        return "\(largest)".count + 3
     }
 
     /// The smallest "round" step (1, 2 or 5 times a power of ten) that keeps ticks ≥ 10 columns apart.

@@ -19,8 +19,12 @@ private func bar(_ label: String, _ columns: Int, fill: Character = "=") -> Stri
 
 private func spaces(_ count: Int) -> String { String(repeating: " ", count: count) }
 
-/// The output width that leaves exactly `track` columns for time (row names are up to 5 wide: "queue").
-private func width(track: Int) -> Int { 2 + 5 + 2 + track + 1 }
+/// The output width that leaves exactly `track` columns for time, for spans that end after
+/// `extent` ms (row names are up to 5 wide: "queue"; the axis keeps room for its last label).
+private func width(track: Int, extent: Int) -> Int {
+    let labelRoom: Int = Layout.axisLabelRoom(scale: .milliseconds(extent))
+    return 2 + 5 + 2 + track + 1 + labelRoom
+}
 
 /// The row of `lines` whose name column reads `name`, without the name.
 private func row(_ name: String, in lines: [String]) -> String? {
@@ -54,7 +58,7 @@ struct TimelineTests {
     func spansOnTheirRows() {
         // 100 ms over a 50-column track: 2 ms per column.
         let spans = [span("w_0", "A", 0, 40), span("w_1", "B", 20, 100), span("w_0", "C", 60, 80)]
-        let lines = Timeline.render(spans: spans, width: width(track: 50), color: false)
+        let lines = Timeline.render(spans: spans, width: width(track: 50, extent: 100), color: false)
         #expect(row("w_0", in: lines) == bar("A", 20) + spaces(10) + bar("C", 10))
         #expect(row("w_1", in: lines) == spaces(10) + bar("B", 40))
         #expect(row("queue", in: lines) == nil)  // nothing waited
@@ -63,7 +67,7 @@ struct TimelineTests {
     @Test("widths are proportional to durations")
     func proportionalWidths() {
         let spans = [span("a", "1", 0, 10), span("b", "2", 0, 20), span("c", "3", 0, 40), span("d", "4", 0, 80)]
-        let lines = Timeline.render(spans: spans, width: width(track: 80), color: false)
+        let lines = Timeline.render(spans: spans, width: width(track: 80, extent: 80), color: false)
         let widths = ["a", "b", "c", "d"].map { row($0, in: lines)?.count ?? 0 }
         #expect(widths == [10, 20, 40, 80])
     }
@@ -71,16 +75,16 @@ struct TimelineTests {
     @Test("labels that do not fit are left out, short spans still show")
     func shortSpans() {
         let spans = [span("w", "long label", 0, 10), span("w", "x", 20, 21), span("w", "y", 40, 42)]
-        let lines = Timeline.render(spans: spans, width: width(track: 42), color: false)
+        let lines = Timeline.render(spans: spans, width: width(track: 42, extent: 42), color: false)
         #expect(row("w", in: lines) == bar("", 10) + spaces(10) + "|" + spaces(19) + "[]")
     }
 
     @Test("a failed task is drawn with x and named in the legend")
     func failedSpan() {
-        let lines = Timeline.render(spans: [span("w", "7", 0, 10, failed: true)], width: width(track: 10), color: false)
+        let lines = Timeline.render(spans: [span("w", "7", 0, 10, failed: true)], width: width(track: 10, extent: 10), color: false)
         #expect(row("w", in: lines) == bar("7", 10, fill: "x"))
         #expect(lines.contains { $0.contains("failed") })
-        let healthy = Timeline.render(spans: [span("w", "7", 0, 10)], width: width(track: 10), color: false)
+        let healthy = Timeline.render(spans: [span("w", "7", 0, 10)], width: width(track: 10, extent: 10), color: false)
         #expect(!healthy.contains { $0.contains("failed") })
     }
 
@@ -91,7 +95,7 @@ struct TimelineTests {
             span("w_0", "0", 0, 10), span("w_1", "1", 0, 10),
             span("w_0", "2", submitted: 0, 10, 20), span("w_1", "3", submitted: 0, 10, 20),
         ]
-        let lines = Timeline.render(spans: spans, width: width(track: 20), color: false)
+        let lines = Timeline.render(spans: spans, width: width(track: 20, extent: 20), color: false)
         #expect(row("queue", in: lines) == "2222222222")
         #expect(row("w_0", in: lines) == bar("0", 10) + bar("2", 10))
         #expect(lines.contains { $0.contains("waiting for a worker") })
@@ -103,7 +107,7 @@ struct TimelineTests {
         let pooled = (0..<4).map { span("w_\($0)", "\($0)", 0, 100) }  // all started as soon as submitted
         let lines = Timeline.render(
             sections: [TimelineSection("one by one", spans: sequential), TimelineSection("pool", spans: pooled)],
-            width: width(track: 40), color: false)
+            width: width(track: 40, extent: 400), color: false)
         #expect(lines[0] == "  one by one — 400.0 ms")
         #expect(row("main", in: lines) == bar("0", 10) + bar("1", 10) + bar("2", 10) + bar("3", 10))
         #expect(row("queue", in: lines) == String(repeating: "3", count: 10) + String(repeating: "2", count: 10) + String(repeating: "1", count: 10))
