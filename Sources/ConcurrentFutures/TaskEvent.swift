@@ -1,10 +1,14 @@
 /// Something that happened to one task of an executor, reported to the executor's observer.
 /// Lessons draw worker timelines from these; monitoring tools count them.
 ///
-/// The events of one task come in this order: `.submitted`, `.started(worker:)`,
+/// The events of one task are, by their `time`: `.submitted`, `.started(worker:)`,
 /// `.finished(...)`. A task cancelled before it started has `.submitted` and
-/// `.finished(.cancelled)` only. The `.finished` event is delivered *before* the task's future
-/// completes, so once `result()` returns, that task's events have all been delivered.
+/// `.finished(.cancelled)` only. The observer is called on the thread where each event
+/// happens, so *deliveries* can overlap: a worker may report `.started` while the submitting
+/// thread is still reporting `.submitted` (whose time was taken before the task was queued).
+/// Sort by `time`, as `TaskEventRecorder.events` does. The `.finished` event is delivered
+/// *before* the task's future completes, so once `result()` returns, that task's events have
+/// all been delivered.
 ///
 /// Python has no such hook; see lesson 13 for the classic "monitored executor" written by hand.
 ///

@@ -27,11 +27,15 @@ public func withThreadPool<Result>(
 
 /// The `async` form of `withThreadPool`, for use inside async code (lesson 15). Shutting down
 /// waits for the pool's threads, which blocks the calling thread for as long as they run.
+///
+/// `body` runs in the caller's isolation (the `isolation` parameter, as `withTaskGroup` has),
+/// so it may use the caller's non-`Sendable` state.
 public func withThreadPool<Result>(
     maxWorkers: Int? = nil,
     threadNamePrefix: String = "",
     initializer: (@Sendable () throws -> Void)? = nil,
     observer: (@Sendable (TaskEvent) -> Void)? = nil,
+    isolation: isolated (any Actor)? = #isolation,
     _ body: (ThreadPoolExecutor) async throws -> Result
 ) async throws -> Result {
     let pool = try ThreadPoolExecutor(

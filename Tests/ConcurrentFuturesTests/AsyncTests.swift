@@ -58,3 +58,22 @@ struct AsyncTests {
         #expect(value == 8)
     }
 }
+
+/// A generic async helper that passes its caller's isolation on, like the ones lessons write.
+private func timed<T>(isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T) async rethrows -> T {
+    try await body()
+}
+
+@Suite("withThreadPool in async code")
+struct AsyncScopedPoolTests {
+    @Test @MainActor func usableInsideAnotherAsyncHelperOnTheMainActor() async throws {
+        var log: [String] = []  // non-Sendable state of the caller
+        let value = try await timed {
+            try await withThreadPool(maxWorkers: 2) { pool in
+                log.append("inside")
+                return try await pool.submit { 21 * 2 }.value
+            }
+        }
+        #expect(value == 42 && log == ["inside"])
+    }
+}
