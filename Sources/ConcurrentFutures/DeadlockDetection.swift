@@ -13,14 +13,18 @@
 func sleep(
     on waiter: FutureWaiter,
     until deadline: Deadline?,
-    awaiting origins: [TaskOrigin?]
+    awaiting awaitedOrigins: @autoclosure () -> [TaskOrigin?]
 ) throws -> [(token: Int, completion: Completion)] {
+    // Cheap checks first: the awaited futures' origins are only worth collecting when the
+    // sleeper is a worker of a pool that watches for deadlocks.
     guard deadline == nil,
           let worker = WorkerThread.current,
-          worker.pool.detectsDeadlocks,
-          !origins.isEmpty,
-          origins.allSatisfy({ $0?.pool === worker.pool.identity })
+          worker.pool.detectsDeadlocks
     else {
+        return waiter.takeNotifications(until: deadline)
+    }
+    let origins = awaitedOrigins()
+    guard !origins.isEmpty, origins.allSatisfy({ $0?.pool === worker.pool.identity }) else {
         return waiter.takeNotifications(until: deadline)
     }
 

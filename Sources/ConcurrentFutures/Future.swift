@@ -157,14 +157,21 @@ public final class Future<Value: Sendable>: Sendable, Hashable, CustomStringConv
     /// The waiting thread registers a `FutureWaiter` with the future and sleeps on it; the
     /// thread that finishes the future wakes it. Nobody sleeps while holding the future's lock.
     func waitUntilDone(deadline: Deadline?) throws -> FutureState<Value> {
+        // Fast path: most futures are done by the time someone asks, and a waiter (a mutex and
+        // a condition variable) is not worth creating for those.
+        let stateNow = storage.withLock { storage in
+            storage.outcomeObserved = true
+            return storage.state
+        }
+        if stateNow.isDone { return stateNow }
+
         let waiter = FutureWaiter()
         let stateBefore: FutureState<Value>? = storage.withLock { storage in
-            storage.outcomeObserved = true
-            if storage.state.isDone { return storage.state }
+            if storage.state.isDone { return storage.state }  // it finished in the meantime
             storage.waiters.append(WaiterRegistration(waiter: waiter, token: 0))
             return nil
         }
-        if let stateBefore { return stateBefore }  // already done: no need to sleep
+        if let stateBefore { return stateBefore }
 
         defer { unregister(waiter) }  // a no-op if completion already took the list
         _ = try sleep(on: waiter, until: deadline, awaiting: [origin])
@@ -281,6 +288,11 @@ public final class Future<Value: Sendable>: Sendable, Hashable, CustomStringConv
 
     /// The state right now (a snapshot).
     var state: FutureState<Value> { storage.withLock { $0.state } }
+
+    /// Counts the outcome as looked at, without looking (see `MapResults`).
+    func markOutcomeObserved() {
+        storage.withLock { $0.outcomeObserved = true }
+    }
 
     /// The state right now, counted as a look at the outcome (for `value`).
     func observeState() -> FutureState<Value> {
