@@ -26,6 +26,16 @@ public final class MapResults<T: Sendable> {
             case .chunk(let future): future.cancel()
             }
         }
+
+        /// `map` owns its futures: when it drops one (after an error, a timeout, or because the
+        /// results were dropped), nobody can read it any more, so an error it holds is not
+        /// reported as "never retrieved". The error the caller did get was thrown by `next()`.
+        func markOutcomeObserved() {
+            switch self {
+            case .single(let future): future.markOutcomeObserved()
+            case .chunk(let future): future.markOutcomeObserved()
+            }
+        }
     }
 
     private var submitted = FIFOQueue<Submitted>()
@@ -162,7 +172,10 @@ public final class MapResults<T: Sendable> {
     private func cancelRemaining() {
         isFinished = true
         submitNext = nil
-        while let task = submitted.popFirst() { task.cancel() }
+        while let task = submitted.popFirst() {
+            task.cancel()
+            task.markOutcomeObserved()
+        }
     }
 }
 

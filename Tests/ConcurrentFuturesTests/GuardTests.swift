@@ -192,3 +192,16 @@ struct UnretrievedErrorTests {
         #expect(found.first?.subject == "a future made with Future()")
     }
 }
+
+extension UnretrievedErrorTests {
+    @Test func futuresDroppedByMapAfterItsErrorAreNotReported() throws {
+        let found = try reports(tagged: 706) {
+            try withThreadPool(maxWorkers: 1) { pool in
+                // Every call fails; map throws the first error, and drops the rest.
+                let results = try pool.map(0..<5) { _ throws -> Int in throw TestError(706) }
+                #expect(throws: TestError(706)) { try results.next() }
+            }
+        }
+        #expect(found.isEmpty)
+    }
+}
