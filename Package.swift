@@ -5,6 +5,7 @@
 //   Sources/ConcurrentFutures  the pool library: a Swift port of Python's concurrent.futures
 //   Sources/LessonSupport      what the lessons share: narration, a local HTTP server, timelines
 //   Sources/Reliability        the stress run and memory checks (`swift run -c release stress`)
+//   Sources/bench              benchmarks against GCD, Swift concurrency and CPython
 //   Lessons/lessonNN           one executable per lesson: `swift run lesson01`
 //   Tests/                     `swift test`
 import PackageDescription
@@ -76,6 +77,48 @@ let package = Package(
             path: "Lessons/lesson08",
             exclude: ["README.md"]
         ),
+        .executableTarget(
+            name: "lesson09",
+            dependencies: ["ConcurrentFutures", "LessonSupport"],
+            path: "Lessons/lesson09",
+            exclude: ["README.md"]
+        ),
+        .executableTarget(
+            name: "lesson10",
+            dependencies: ["ConcurrentFutures", "LessonSupport"],
+            path: "Lessons/lesson10",
+            exclude: ["README.md"]
+        ),
+        .executableTarget(
+            name: "lesson11",
+            dependencies: ["ConcurrentFutures", "LessonSupport"],
+            path: "Lessons/lesson11",
+            exclude: ["README.md"]
+        ),
+        .executableTarget(
+            name: "lesson12",
+            dependencies: ["ConcurrentFutures", "LessonSupport"],
+            path: "Lessons/lesson12",
+            exclude: ["README.md"]
+        ),
+        .executableTarget(
+            name: "lesson13",
+            dependencies: ["ConcurrentFutures", "LessonSupport"],
+            path: "Lessons/lesson13",
+            exclude: ["README.md"]
+        ),
+        .executableTarget(
+            name: "lesson14",
+            dependencies: ["ConcurrentFutures", "LessonSupport"],
+            path: "Lessons/lesson14",
+            exclude: ["README.md"]
+        ),
+        .executableTarget(
+            name: "lesson15",
+            dependencies: ["ConcurrentFutures", "LessonSupport"],
+            path: "Lessons/lesson15",
+            exclude: ["README.md"]
+        ),
         // The reliability suite: a stress run and memory checks, shared by the tests (small)
         // and `swift run -c release stress` (full size).
         .target(
@@ -86,6 +129,12 @@ let package = Package(
             name: "stress",
             dependencies: ["Reliability"]
         ),
+        // `swift run -c release bench`: the library against GCD, Swift concurrency and CPython.
+        .executableTarget(
+            name: "bench",
+            dependencies: ["ConcurrentFutures"],
+            exclude: ["python"]
+        ),
         .testTarget(
             name: "ConcurrentFuturesTests",
             dependencies: ["ConcurrentFutures", "Reliability", "stress"]
@@ -93,6 +142,23 @@ let package = Package(
         .testTarget(
             name: "LessonSupportTests",
             dependencies: ["LessonSupport", "ConcurrentFutures"]
+        ),
+        // The process pool's tests start real worker processes: ProcessPoolWorker, a small
+        // program built next to the test runner, registers the tasks of ProcessPoolTestTasks.
+        .target(
+            name: "ProcessPoolTestTasks",
+            dependencies: ["ConcurrentFutures"],
+            path: "Tests/ProcessPoolTestTasks"
+        ),
+        .executableTarget(
+            name: "ProcessPoolWorker",
+            dependencies: ["ConcurrentFutures", "ProcessPoolTestTasks"],
+            path: "Tests/ProcessPoolWorker",
+            exclude: ["python"]
+        ),
+        .testTarget(
+            name: "ProcessPoolTests",
+            dependencies: ["ConcurrentFutures", "ProcessPoolTestTasks", "ProcessPoolWorker"]
         ),
     ],
     swiftLanguageModes: [.v6]

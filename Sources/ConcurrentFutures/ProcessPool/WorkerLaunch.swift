@@ -1,0 +1,168 @@
+import Glibc
+
+/// Starting a worker process: the POSIX plumbing, kept apart so that the pool's logic reads
+/// without it. Python's counterpart is `multiprocessing`'s "spawn" start method
+/// (`Popen` in `popen_spawn_posix.py`): a fresh run of the program, not a copy of the parent.
+///
+/// The child gets these descriptors and nothing else:
+///
+///     0  /dev/null                     a task cannot read the parent's input by accident
+///     1  the error pipe                a stray `print` goes to the error stream, never into
+///     2  the error pipe                the protocol; the parent forwards it and keeps its tail
+///     3  its end of the socket pair    the protocol (`WireProtocol.swift`)
+///
+/// Pitfalls this avoids (each one was seen on Linux):
+/// - **Descriptor leaks.** Every descriptor the parent makes is close-on-exec, and the child
+///   closes everything from 4 up: otherwise each worker would inherit the other workers'
+///   sockets and never see the end of its own stream.
+/// - **Inherited signal state.** Signals the parent ignores or blocks would stay ignored or
+///   blocked in the child; the spawn attributes reset them to the defaults.
+/// - **SIGPIPE.** Writing to a socket whose reader died raises SIGPIPE, which kills a process
+///   by default. The parent writes with `send(..., MSG_NOSIGNAL)` and gets `EPIPE` instead,
+///   without touching the program's signal handling.
+enum WorkerLaunch {
+    /// The environment variable that tells a fresh start of the program to be a worker.
+    static let modeVariable = "CONCURRENT_FUTURES_WORKER"
+    /// The descriptor of the socket in the child.
+    static let childSocketDescriptor: Int32 = 3
+
+    /// A worker just started, with the parent's ends of its socket and its error pipe (both
+    /// close-on-exec and non-blocking).
+    struct Started {
+        let pid: pid_t
+        let socket: Int32
+        let errorOutput: Int32
+    }
+
+    /// A failed system call, with its name and `errno`.
+    struct SystemCallError: Error, CustomStringConvertible {
+        let call: String
+        let code: Int32
+        var description: String { "\(call) failed: \(String(cString: strerror(code)))" }
+    }
+
+    /// Starts `executable` as a worker, with `environment` ("NAME=value" strings).
+    static func start(executable: String, environment: [String]) throws(SystemCallError) -> Started {
+        // The socket pair: one end for the parent, one for the child's descriptor 3.
+        var socketEnds: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &socketEnds) == 0 else {
+            throw SystemCallError(call: "socketpair", code: errno)
+        }
+        // The error pipe: the child writes (descriptors 1 and 2), the parent reads.
+        var pipeEnds: [Int32] = [-1, -1]
+        guard pipe2(&pipeEnds, O_CLOEXEC) == 0 else {
+            let code = errno
+            close(socketEnds[0]); close(socketEnds[1])
+            throw SystemCallError(call: "pipe2", code: code)
+        }
+        let (parentSocket, childSocket) = (socketEnds[0], moveAboveStandardDescriptors(socketEnds[1]))
+        let (errorReader, errorWriter) = (pipeEnds[0], moveAboveStandardDescriptors(pipeEnds[1]))
+        // The child's ends belong to the child only: close them here whatever happens.
+        defer { close(childSocket); close(errorWriter) }
+
+        var fileActions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&fileActions)
+        defer { posix_spawn_file_actions_destroy(&fileActions) }
+        posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&fileActions, errorWriter, 1)
+        posix_spawn_file_actions_adddup2(&fileActions, errorWriter, 2)
+        posix_spawn_file_actions_adddup2(&fileActions, childSocket, childSocketDescriptor)
+        posix_spawn_file_actions_addclosefrom_np(&fileActions, childSocketDescriptor + 1)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)  // every signal: default action
+        posix_spawnattr_setsigmask(&attributes, &noSignals)      // nothing blocked
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        // argv and envp as C needs them: arrays of C strings ending with a null pointer.
+        let arguments = [strdup(executable)] + [nil]
+        let variables = environment.map { strdup($0) } + [nil]
+        defer {
+            arguments.forEach { free($0) }
+            variables.forEach { free($0) }
+        }
+
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, executable, &fileActions, &attributes, arguments, variables)
+        guard status == 0 else {
+            close(parentSocket); close(errorReader)
+            throw SystemCallError(call: "posix_spawn \(executable)", code: status)
+        }
+        setNonBlocking(parentSocket)
+        setNonBlocking(errorReader)
+        return Started(pid: pid, socket: parentSocket, errorOutput: errorReader)
+    }
+
+    /// The environment for workers: this process's environment, plus the worker-mode variable,
+    /// plus `SWIFT_BACKTRACE=enable=no` unless `backtraces` is set.
+    ///
+    /// Swift's crash backtracer is a fine tool, but it keeps a crashing worker alive for tens
+    /// of milliseconds while it symbolicates; without it a crash is noticed in about a
+    /// millisecond. The runtime's one-line message ("Fatal error: ...") is still printed, and
+    /// ends up in `BrokenProcessPool.standardErrorTail`.
+    static func environment(backtraces: Bool) -> [String] {
+        var variables: [String] = []
+        var entry = environ
+        while let variable = entry.pointee {
+            let text = String(cString: variable)
+            entry += 1
+            if text.hasPrefix(modeVariable + "=") { continue }
+            if !backtraces, text.hasPrefix("SWIFT_BACKTRACE=") { continue }
+            variables.append(text)
+        }
+        variables.append(modeVariable + "=1")
+        if !backtraces { variables.append("SWIFT_BACKTRACE=enable=no") }
+        return variables
+    }
+
+    /// Gives `descriptor` a number above 3 if it has one of 0...3, so that the child's
+    /// `dup2` calls onto 0...3 can never overwrite a descriptor that a later `dup2` still
+    /// needs (possible only when the parent runs with a standard descriptor closed).
+    private static func moveAboveStandardDescriptors(_ descriptor: Int32) -> Int32 {
+        guard descriptor <= childSocketDescriptor else { return descriptor }
+        let moved = fcntl(descriptor, F_DUPFD_CLOEXEC, childSocketDescriptor + 1)
+        guard moved >= 0 else { return descriptor }
+        close(descriptor)
+        return moved
+    }
+
+    private static func setNonBlocking(_ descriptor: Int32) {
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+    }
+
+    // MARK: - Waiting for a worker to end
+
+    /// Collects the exit status of the child `pid`, so that it does not stay behind as a
+    /// zombie, and returns how it ended. Waits at most `grace` for it to end by itself, then
+    /// kills it with SIGKILL. `nil` if someone else already collected it.
+    ///
+    /// Only ever waits for this one pid: `waitpid(-1)` would steal the exit status of other
+    /// children of the program.
+    static func reap(_ pid: pid_t, grace: Duration) -> ProcessTermination? {
+        let deadline = Deadline.now.advanced(by: grace)
+        var killed = false
+        while true {
+            var status: Int32 = 0
+            let result = waitpid(pid, &status, killed ? 0 : WNOHANG)
+            if result == pid { return ProcessTermination(waitStatus: status) }
+            if result == -1 {
+                if errno == EINTR { continue }
+                return nil  // ECHILD: not our child any more
+            }
+            // Still running. A worker that has closed its socket is on its way out: this
+            // takes a millisecond or two, except for a worker stuck in a task.
+            if deadline.hasPassed {
+                kill(pid, SIGKILL)
+                killed = true  // SIGKILL cannot be caught: the next wait returns promptly
+            } else {
+                usleep(500)
+            }
+        }
+    }
+}
