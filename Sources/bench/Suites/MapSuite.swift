@@ -1,0 +1,92 @@
+import ConcurrentFutures
+import Dispatch
+
+/// **map throughput**: `pool.map(0..<n) { trivialWork($0) }` on 2 workers, every result
+/// collected in input order. With `chunkSize: 1` (Python's default) each item is a task of its
+/// own; `chunkSize: 1000` (which Python's thread pool ignores, and this library honours) shows
+/// what batching saves.
+///
+/// Peers: GCD async + group and concurrentPerform write each result to its own slot, which keeps
+/// input order for free; `withTaskGroup` gets results in finishing order and puts each at its
+/// index; CPython runs `list(pool.map(f, range(n)))` on a tenth of the items.
+enum MapSuite: BenchSuite {
+    static let name = "map"
+    static let summary = "map over 1,000,000 trivial items on 2 workers (chunk sizes 1 and 1000)"
+
+    static func run(_ context: BenchContext) throws -> SuiteReport {
+        let items = context.size(quick: 100_000, full: 1_000_000)
+        let pythonItems = items / 10
+        let warmUpItems = items / 10
+        let programs = [
+            Program(
+                key: "ours", name: "ThreadPoolExecutor.map, 2 workers",
+                measure: { ["rate": try mapThroughput(items: items, chunkSize: 1)] },
+                warmUp: { _ = try mapThroughput(items: warmUpItems, chunkSize: 1) }),
+            Program(
+                key: "ours-chunk1000", name: "ThreadPoolExecutor.map, chunkSize 1000",
+                measure: { ["rate": try mapThroughput(items: items, chunkSize: 1000)] }),
+            Program(
+                key: "gcd", name: "GCD async + group",
+                measure: { ["rate": try gcdAsyncGroupThroughput(tasks: items)] },
+                warmUp: { _ = try gcdAsyncGroupThroughput(tasks: warmUpItems) }),
+            Program(
+                key: "perform", name: "GCD concurrentPerform (floor)",
+                measure: { ["rate": try concurrentPerformThroughput(tasks: items)] }),
+            Program(
+                key: "taskgroup", name: "withTaskGroup, results in order",
+                measure: { ["rate": try taskGroupMapThroughput(items: items)] },
+                warmUp: { _ = try taskGroupMapThroughput(items: warmUpItems) }),
+            context.python.program(
+                key: "cpython", name: "CPython ThreadPoolExecutor(2).map", script: "thread_pool.py",
+                arguments: ["map", "--tasks", "\(pythonItems)"]),
+        ]
+        let measured = alternate(programs, rounds: context.rounds, context: context, label: name)
+        let peers = [
+            Peer(key: "gcd", label: "GCD async+group", program: "gcd"),
+            Peer(key: "perform", label: "concurrentPerform", program: "perform"),
+            Peer(key: "taskgroup", label: "withTaskGroup", program: "taskgroup"),
+            Peer(key: "cpython", label: "CPython", program: "cpython"),
+        ]
+        let rows = programs.map { program in
+            measured.row(
+                suite: name, program: program.key, metric: "rate", what: program.name, unit: .itemsPerSecond,
+                peers: program.key.hasPrefix("ours") ? peers : [],
+                note: program.key == "cpython" ? "CPython maps \(pythonItems.formatted) items (1/10); rates compared" : nil)
+        }
+        return SuiteReport(suite: name, title: "map over \(items.formatted) trivial items, 2 workers", rows: rows)
+    }
+}
+
+/// Items per second of `Array(pool.map(...))` on a new pool of 2 workers.
+func mapThroughput(items: Int, chunkSize: Int) throws -> Double {
+    let pool = try ThreadPoolExecutor(maxWorkers: 2)
+    defer { pool.shutdown() }
+    try startBothWorkers(pool)
+
+    let start = now()
+    let results = try Array(pool.map(0..<items, chunkSize: chunkSize) { trivialWork($0) })
+    let seconds = now() - start
+
+    try verify(sum: results.reduce(0, &+), tasks: items)
+    guard results.last == trivialWork(items - 1) else { throw WrongResult("map returned results out of order") }
+    return Double(items) / seconds
+}
+
+/// A task group that keeps input order: each child returns its index with its value.
+func taskGroupMapThroughput(items: Int) throws -> Double {
+    try blockingAwait {
+        let start = now()
+        let results = await withTaskGroup(of: (Int, Int).self) { group in
+            for i in 0..<items {
+                group.addTask { (i, trivialWork(i)) }
+            }
+            var results = [Int](repeating: 0, count: items)
+            for await (index, value) in group { results[index] = value }
+            return results
+        }
+        let seconds = now() - start
+
+        try verify(sum: results.reduce(0, &+), tasks: items)
+        return Double(items) / seconds
+    }
+}
