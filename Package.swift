@@ -6,7 +6,10 @@
 //   Sources/LessonSupport      what the lessons share: narration, a local HTTP server, timelines
 //   Sources/Reliability        the stress run and memory checks (`swift run -c release stress`)
 //   Sources/bench              benchmarks against GCD, Swift concurrency and CPython
+//   Sources/Workbook*, Sources/ExerciseKit, Sources/workbook
+//                              the course index, the checks and `swift run workbook`
 //   Lessons/lessonNN           one executable per lesson: `swift run lesson01`
+//   Exercises/, Solutions/     the exercises (stubs) and their verified solutions
 //   Tests/                     `swift test`
 import PackageDescription
 
@@ -163,3 +166,68 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// MARK: - Exercises, solutions and the `workbook` tool (README: "Exercises and the workbook")
+//
+// Each exercise compiles to a module of its own (`Exercise05a`), with a small program that runs
+// its checks (`check-05a`). So `swift run workbook check 05a` compiles that one exercise and
+// nothing else, and an exercise that does not compile does not keep the others from being
+// checked. The solutions are one module (`Solutions`): their names never clash. The checks
+// (`WorkbookChecks`) take an implementation as a value, so the same checks run against an
+// exercise and against its solution. This list must match the course index in
+// Sources/WorkbookCourse/CourseExercises.swift; a test checks that it does.
+let exerciseFolders = [
+    "02a-two-pages",
+    "02b-receipts",
+    "03a-in-order",
+    "03b-chunked-totals",
+    "04a-fastest-mirror",
+    "05a-first-good-answer",
+    "05b-fail-fast",
+    "06a-progress-counter",
+    "07a-successes-and-failures",
+    "08a-deadline",
+    "09a-stop-the-search",
+    "10a-service",
+    "11a-primes",
+    "12a-deadlock",
+    "12b-racy-counter",
+    "13a-monitored-pool",
+    "13b-back-pressure",
+    "14a-word-counter",
+    "14b-link-checker",
+    "15a-async-wrapper",
+    "15b-task-group",
+]
+let exerciseModules: [Target.Dependency] = exerciseFolders.map { .target(name: "Exercise" + $0.prefix(3)) }
+package.targets += [
+    .target(name: "WorkbookCourse"),
+    .target(name: "ExerciseKit", dependencies: ["ConcurrentFutures"]),
+    .target(name: "WorkbookChecks", dependencies: ["ConcurrentFutures", "ExerciseKit", "WorkbookCourse"]),
+    .target(name: "WorkbookTool", dependencies: ["ConcurrentFutures", "WorkbookCourse"]),
+    .executableTarget(name: "workbook", dependencies: ["WorkbookTool"], exclude: ["Originals"]),
+    .target(name: "Solutions", dependencies: ["ConcurrentFutures", "ExerciseKit"], path: "Solutions"),
+    .testTarget(
+        name: "WorkbookTests",
+        dependencies: ["WorkbookChecks", "WorkbookCourse", "ExerciseKit", "Solutions", "WorkbookSolutionWorker", "check-11a"]
+            + exerciseModules
+    ),
+    // The process pool of exercise 11a's solution starts this program as its worker in the tests.
+    .executableTarget(
+        name: "WorkbookSolutionWorker",
+        dependencies: ["ConcurrentFutures", "Solutions"],
+        path: "Tests/WorkbookSolutionWorker"
+    ),
+    .testTarget(name: "WorkbookToolTests", dependencies: ["WorkbookTool", "WorkbookCourse"]),
+]
+for folder in exerciseFolders {
+    let id = String(folder.prefix(3))
+    package.targets += [
+        .target(name: "Exercise" + id, dependencies: ["ConcurrentFutures", "ExerciseKit"], path: "Exercises/" + folder),
+        .executableTarget(
+            name: "check-" + id,
+            dependencies: ["WorkbookChecks", .target(name: "Exercise" + id)],
+            path: "Sources/WorkbookRunners/" + id
+        ),
+    ]
+}

@@ -1,0 +1,156 @@
+import ConcurrentFutures
+import ExerciseKit
+import Foundation
+import WorkbookCourse
+
+/// The checks of one exercise: scenarios that run an implementation (the learner's, or the
+/// solution) and verify what it did.
+///
+/// The implementation comes in as a value (a struct of closures, or a type that conforms to a
+/// protocol of ExerciseKit), so the very same checks run against `Exercises/` and `Solutions/`:
+///
+///     let scenarios = Check05a.scenarios(.init(firstGoodAnswer: Exercise05a.firstGoodAnswer))
+public protocol ExerciseCheck {
+    associatedtype Implementation: Sendable
+    /// "05a"
+    static var exerciseID: String { get }
+    static func scenarios(_ implementation: Implementation) -> [Scenario]
+}
+
+/// The scenarios of one exercise, ready to run against one implementation: what a runner or a
+/// test hands to `CheckHarness`.
+public struct PreparedCheck: Sendable {
+    public let exerciseID: String
+    public let scenarios: [Scenario]
+    /// The module under test ("Exercise05a" or "Solutions"), to notice `todo` markers.
+    public let module: String
+
+    public init(exerciseID: String, scenarios: [Scenario], module: String) {
+        (self.exerciseID, self.scenarios, self.module) = (exerciseID, scenarios, module)
+    }
+}
+
+extension ExerciseCheck {
+    /// The checks of this exercise against `implementation`, which lives in `module`.
+    public static func prepare(_ implementation: Implementation, module: String) -> PreparedCheck {
+        PreparedCheck(exerciseID: exerciseID, scenarios: scenarios(implementation), module: module)
+    }
+}
+
+/// One situation an implementation is put in, and what must hold afterwards.
+///
+/// A scenario throws `CheckFailure` when a property does not hold. It runs on a thread of its
+/// own under a watchdog (`timeLimit` seconds, scaled when the process runs slowly, as under
+/// ThreadSanitizer), so an implementation that deadlocks or never ends is stopped and explained.
+public struct Scenario: Sendable {
+    public let name: String
+    public let timeLimit: Double
+    let body: Body
+
+    enum Body: Sendable {
+        case blocking(@Sendable (CheckContext) throws -> Void)
+        case async(@Sendable (CheckContext) async throws -> Void)
+    }
+
+    public init(_ name: String, timeLimit: Double = 5, _ body: @escaping @Sendable (CheckContext) throws -> Void) {
+        self.name = name
+        self.timeLimit = timeLimit
+        self.body = .blocking(body)
+    }
+
+    public init(_ name: String, timeLimit: Double = 5, async body: @escaping @Sendable (CheckContext) async throws -> Void) {
+        self.name = name
+        self.timeLimit = timeLimit
+        self.body = .async(body)
+    }
+}
+
+/// A property that does not hold: thrown by a scenario, shown to the learner.
+public struct CheckFailure: Error, CustomStringConvertible {
+    public let property: CheckProperty
+    public let message: String
+    public let expected: String?
+    public let actual: String?
+    public let advice: String?
+
+    public init(_ property: CheckProperty, _ message: String, expected: String? = nil, actual: String? = nil, advice: String? = nil) {
+        self.property = property
+        self.message = message
+        self.expected = expected
+        self.actual = actual
+        self.advice = advice
+    }
+
+    public var description: String {
+        var text = "[\(property.title)] \(message)"
+        if let expected { text += "\n  expected: \(expected)" }
+        if let actual { text += "\n  actual:   \(actual)" }
+        if let advice { text += "\n  advice:   \(advice)" }
+        return text
+    }
+}
+
+/// Fails with `property` unless `condition` holds.
+public func require(
+    _ condition: Bool, _ property: CheckProperty, _ message: @autoclosure () -> String,
+    expected: @autoclosure () -> String? = nil, actual: @autoclosure () -> String? = nil,
+    advice: @autoclosure () -> String? = nil
+) throws {
+    if !condition {
+        throw CheckFailure(property, message(), expected: expected(), actual: actual(), advice: advice())
+    }
+}
+
+/// Fails with `property` unless `actual == expected`, showing both.
+public func requireEqual<T: Equatable>(
+    _ actual: T, _ expected: T, _ property: CheckProperty, _ message: @autoclosure () -> String,
+    advice: @autoclosure () -> String? = nil
+) throws {
+    if actual != expected {
+        throw CheckFailure(property, message(), expected: show(expected), actual: show(actual), advice: advice())
+    }
+}
+
+/// Runs `body`, which must throw; returns the error. Fails with `property` if nothing is thrown.
+public func requireThrows<T>(
+    _ property: CheckProperty, _ message: @autoclosure () -> String, advice: @autoclosure () -> String? = nil,
+    _ body: () throws -> T
+) throws -> any Error {
+    let value: T
+    do {
+        value = try body()
+    } catch let unfinished as Unfinished {
+        throw unfinished
+    } catch {
+        return error
+    }
+    throw CheckFailure(property, message(), expected: "an error", actual: "returned \(show(value))", advice: advice())
+}
+
+/// A value as feedback shows it: short, one line, long collections cut in the middle.
+public func show<T>(_ value: T) -> String {
+    var text: String
+    if let string = value as? String {
+        text = string.debugDescription
+    } else {
+        text = String(describing: value)
+    }
+    text = text.replacingOccurrences(of: "\n", with: "⏎")
+    if text.count > 300 {
+        text = String(text.prefix(200)) + " … " + String(text.suffix(80))
+    }
+    return text
+}
+
+/// An error that a check's instrumented input throws on purpose. Each one is unique, so a check
+/// can tell whether the error that came out is the very one that went in.
+public struct PlantedError: Error, Equatable, CustomStringConvertible {
+    public let tag: String
+    public init(_ tag: String) { self.tag = tag }
+    public var description: String { "PlantedError(\(tag))" }
+}
+
+/// Whether `error` is the planted error with `tag`.
+public func isPlanted(_ error: (any Error)?, _ tag: String) -> Bool {
+    (error as? PlantedError)?.tag == tag
+}

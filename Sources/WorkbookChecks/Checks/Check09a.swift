@@ -1,0 +1,84 @@
+import ConcurrentFutures
+import ExerciseKit
+
+/// 09a Stop the search: concurrent shards, the right location, running searchers stop, queued
+/// shards never searched, every item tested when nothing is found.
+public enum Check09a: ExerciseCheck {
+    public typealias IsTarget = @Sendable (Int) -> Bool
+    public struct Implementation: Sendable {
+        public var findFirst: @Sendable ([[Int]], ThreadPoolExecutor, @escaping IsTarget) throws -> Found?
+        public init(findFirst: @escaping @Sendable ([[Int]], ThreadPoolExecutor, @escaping IsTarget) throws -> Found?) {
+            self.findFirst = findFirst
+        }
+    }
+
+    public static let exerciseID = "09a"
+
+    /// Item `index` of shard `shard` is the number shard × 1,000,000 + index.
+    static func shards(_ count: Int, size: Int) -> [[Int]] {
+        (0..<count).map { shard in (0..<size).map { shard * 1_000_000 + $0 } }
+    }
+
+    public static func scenarios(_ impl: Implementation) -> [Scenario] {
+        [
+            Scenario("finds the target, and stops the other searchers once it is found", timeLimit: 8) { ctx in
+                let pool = try ctx.pool(maxWorkers: 2)
+                let overlap = ctx.rendezvous("shards 0 and 1 searched at the same time")
+                let held = ctx.gate("shard 1's searcher is held at item 50 until findFirst has returned")
+                let released = LockedValue(false)
+                let testsAfterRelease = LockedValue([Int: Int]())
+                let testsPerShard = LockedValue([Int: Int]())
+                let found = try ctx.step("calling findFirst(in: 4 shards of 1,000 items, on: a pool of 2 workers), target at shard 0, index 10") {
+                    try impl.findFirst(shards(4, size: 1000), pool) { item in
+                        let (shard, index) = (item / 1_000_000, item % 1_000_000)
+                        testsPerShard.withLock { $0[shard, default: 0] += 1 }
+                        if released.withLock({ $0 }) { testsAfterRelease.withLock { $0[shard, default: 0] += 1 } }
+                        if index == 0 && shard < 2 { overlap.arrive() }
+                        if shard == 1 && index == 50 { held.wait() }
+                        return item == 10
+                    }
+                }
+                released.withLock { $0 = true }
+                held.open()
+                ctx.shutDown(pool)
+                try requireEqual(found, Found(shard: 0, index: 10), .result, "findFirst returned the wrong location")
+                try require(overlap.met, .concurrency, "the shards were searched one after the other, not at the same time",
+                    advice: "One task per shard, all submitted before you wait.")
+                let afterRelease = testsAfterRelease.withLock { $0[1, default: 0] }
+                try require(afterRelease <= 1, .cancellation,
+                    "shard 1's searcher kept going after the target had been found: \(afterRelease) more tests",
+                    advice: "Cancelling a future does not stop a running task. Share a flag between the tasks; the finder sets it, every searcher checks it before each test and stops.")
+                let perShard = testsPerShard.withLock { $0 }
+                for shard in [2, 3] where perShard[shard, default: 0] > 1 {
+                    throw CheckFailure(.cancellation,
+                        "shard \(shard) was searched (\(perShard[shard]!) tests) although the target had already been found",
+                        advice: "Set the flag inside the task that finds the target, before it returns; cancel the searches not started; check the flag before every test.")
+                }
+            },
+            Scenario("no target anywhere: every item is tested once, and the answer is nil") { ctx in
+                try ctx.withPool(maxWorkers: 2) { pool in
+                    let tested = LockedValue([Int: Int]())
+                    let found = try ctx.step("calling findFirst(in: 3 shards of 200 items) where no item is the target") {
+                        try impl.findFirst(shards(3, size: 200), pool) { item in
+                            tested.withLock { $0[item, default: 0] += 1 }
+                            return false
+                        }
+                    }
+                    try requireEqual(found, nil, .result, "nothing matched, so findFirst must return nil")
+                    let counts = tested.withLock { $0 }
+                    try requireEqual(counts.count, 600, .result, "every one of the 600 items must be tested",
+                        advice: "Stop only when the target was found, not when the first shard ended.")
+                    try require(counts.values.allSatisfy { $0 == 1 }, .result, "some items were tested more than once")
+                }
+            },
+            Scenario("the target in the last place of the last shard") { ctx in
+                try ctx.withPool(maxWorkers: 2) { pool in
+                    let found = try ctx.step("calling findFirst(in: [[1, 2, 3], [4, 5, 6]]) looking for 6") {
+                        try impl.findFirst([[1, 2, 3], [4, 5, 6]], pool) { $0 == 6 }
+                    }
+                    try requireEqual(found, Found(shard: 1, index: 2), .result, "findFirst returned the wrong location")
+                }
+            },
+        ]
+    }
+}

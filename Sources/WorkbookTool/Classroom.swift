@@ -1,0 +1,173 @@
+import Foundation
+import WorkbookCourse
+
+/// A learner's progress, as `workbook report --json` writes it and `workbook class` reads it.
+struct LearnerReport: Codable, Equatable {
+    struct Entry: Codable, Equatable {
+        var id: String
+        var title: String
+        var status: ExerciseStatus
+        var attempts: Int
+        var hintsShown: Int
+        var firstAttemptAt: Date?
+        var firstPassedAt: Date?
+        /// From the first check to the first pass.
+        var secondsToFirstPass: Double?
+        var attemptsToPass: Int?
+        var lastFailure: String?
+    }
+
+    var format = "workbook-report"
+    var version = 1
+    var learner: String
+    var generatedAt: Date
+    var current: String
+    var done: Int
+    var total: Int
+    var exercises: [Entry]
+
+    init(store: ProgressStore, name: String, now: Date = Date()) {
+        learner = name
+        generatedAt = now
+        current = store.current.id
+        done = store.doneCount
+        total = Course.exercises.count
+        exercises = Course.exercises.map { exercise in
+            let record = store.state[exercise.id]
+            var seconds: Double?
+            if let first = record.firstAttemptAt, let passed = record.firstPassedAt { seconds = passed.timeIntervalSince(first) }
+            return Entry(
+                id: exercise.id, title: exercise.title, status: store.status(of: exercise), attempts: record.attempts,
+                hintsShown: record.hintsShown, firstAttemptAt: record.firstAttemptAt, firstPassedAt: record.firstPassedAt,
+                secondsToFirstPass: seconds, attemptsToPass: record.attemptsToPass, lastFailure: record.lastFailure)
+        }
+    }
+
+    func rendered(style: TextStyle) -> String {
+        var lines = [style.bold("Progress of \(learner)") + "   " + progressBar(done: done, total: total, style: style) + " done", ""]
+        lines.append(style.dim(pad("id", 5) + pad("exercise", 44) + pad("status", 13) + pad("tries", 7) + pad("hints", 7) + "first pass"))
+        for entry in exercises {
+            var firstPass = ""
+            if let seconds = entry.secondsToFirstPass, let tries = entry.attemptsToPass {
+                firstPass = "after \(duration(seconds)), \(tries) tr\(tries == 1 ? "y" : "ies")"
+            }
+            lines.append(pad(entry.id, 5) + pad(entry.title, 44) + pad(entry.status.label(style), 13)
+                + pad("\(entry.attempts)", 7) + pad("\(entry.hintsShown)", 7) + firstPass)
+        }
+        lines.append("")
+        lines.append(style.dim("For your teacher: swift run workbook report --json --output \(learner).json"))
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// "42 s", "5 min", "2 h 10 min"
+func duration(_ seconds: Double) -> String {
+    if seconds < 60 { return "\(Int(seconds)) s" }
+    if seconds < 3600 { return "\(Int(seconds / 60)) min" }
+    return "\(Int(seconds / 3600)) h \(Int(seconds.truncatingRemainder(dividingBy: 3600) / 60)) min"
+}
+
+/// The room at a glance: who is where, and where most are stuck.
+struct ClassReport {
+    let reports: [LearnerReport]
+
+    /// Reads every `*.json` in `directory`; a file that is not a report is bad input.
+    static func load(directory: String) throws -> [LearnerReport] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }.sorted()
+        } catch {
+            throw UsageError("cannot read the folder \(directory)")
+        }
+        guard !names.isEmpty else { throw UsageError("no reports (*.json) in \(directory)") }
+        return try names.map { name in
+            let path = (directory as NSString).appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("cannot read \(path)") }
+            let report: LearnerReport
+            do {
+                report = try JSONDecoder.workbook.decode(LearnerReport.self, from: data)
+            } catch {
+                throw UsageError("\(path) is not a workbook report (\(describe(error)))")
+            }
+            guard report.format == "workbook-report" else { throw UsageError("\(path) is not a workbook report (format \"\(report.format)\")") }
+            return report
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error as? DecodingError {
+        case .keyNotFound(let key, _)?: "missing \"\(key.stringValue)\""
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
+            "bad value at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case .dataCorrupted?: "not valid JSON"
+        default: "\(error)"
+        }
+    }
+
+    /// The status of exercise `id` for `report` (not started if the report does not list it).
+    func status(_ report: LearnerReport, _ id: String) -> ExerciseStatus {
+        report.exercises.first { $0.id == id }?.status ?? .notStarted
+    }
+
+    func rendered(style: TextStyle) -> String {
+        let exercises = Course.exercises
+        let nameWidth = max(8, (reports.map(\.learner.count).max() ?? 0) + 2)
+        var lines = [style.bold("The room: \(reports.count) student\(reports.count == 1 ? "" : "s"), \(exercises.count) exercises"), ""]
+        // The ids, written downwards: 0/5/a is 05a.
+        let lead = String(repeating: " ", count: nameWidth + 15)
+        for position in 0..<3 {
+            lines.append(lead + exercises.map { String(Array($0.id)[position]) }.joined())
+        }
+        lines.append(style.dim(pad("student", nameWidth) + pad("done", 7) + pad("now at", 8)))
+        for report in reports.sorted(by: { ($0.done, $1.learner) > ($1.done, $0.learner) }) {
+            let marks = exercises.map { exercise -> String in
+                let status = status(report, exercise.id)
+                return switch status {
+                case .done: style.green(status.mark)
+                case .failing: style.red(status.mark)
+                case .started: style.yellow(status.mark)
+                case .notStarted: style.dim(status.mark)
+                }
+            }.joined()
+            lines.append(pad(report.learner, nameWidth) + pad("\(report.done)/\(report.total)", 7) + pad(report.current, 8) + marks)
+        }
+        lines.append(style.dim(String(repeating: " ", count: nameWidth + 15) + "✓ done  ✗ failing  ~ changed, unchecked  · not started"))
+        lines.append("")
+        lines.append(style.bold("By exercise") + style.dim("   (done / failing / started, average tries of those who passed, students who used every hint)"))
+        for exercise in exercises {
+            let statuses = reports.map { status($0, exercise.id) }
+            let done = statuses.filter { $0 == .done }.count
+            let failing = statuses.filter { $0 == .failing }.count
+            let started = statuses.filter { $0 == .started }.count
+            guard done + failing + started > 0 else { continue }
+            let entries = reports.compactMap { $0.exercises.first { $0.id == exercise.id } }
+            let tries = entries.compactMap(\.attemptsToPass)
+            let average = tries.isEmpty ? "-" : String(format: "%.1f", Double(tries.reduce(0, +)) / Double(tries.count))
+            let allHints = entries.filter { $0.hintsShown >= exercise.hints.count }.count
+            lines.append("  \(exercise.id)  " + pad(exercise.title, 44) + pad(style.green("\(done)"), 4) + pad(style.red("\(failing)"), 4)
+                + pad(style.yellow("\(started)"), 4) + pad("tries \(average)", 11) + "all hints \(allHints)")
+        }
+        lines.append("")
+        lines.append(stuckLine(style: style))
+        return lines.joined(separator: "\n")
+    }
+
+    /// The exercise most students are stuck on: failing, or working on it without a pass.
+    func stuckLine(style: TextStyle) -> String {
+        let ranked = Course.exercises.map { exercise -> (Exercise, stuck: Int, failing: Int, attempts: Int) in
+            let stuck = reports.filter { report in
+                let status = status(report, exercise.id)
+                return status == .failing || (status == .started && report.current == exercise.id)
+            }
+            let failing = stuck.filter { status($0, exercise.id) == .failing }.count
+            let attempts = stuck.compactMap { $0.exercises.first { $0.id == exercise.id }?.attempts }.reduce(0, +)
+            return (exercise, stuck.count, failing, attempts)
+        }
+        guard let worst = ranked.max(by: { ($0.stuck, $0.attempts) < ($1.stuck, $1.attempts) }), worst.stuck > 0 else {
+            return "Nobody is stuck right now."
+        }
+        let average = String(format: "%.1f", Double(worst.attempts) / Double(worst.stuck))
+        return style.bold("Most stuck on: \(worst.0.id) \(worst.0.title)")
+            + " — \(worst.stuck) of \(reports.count) student\(reports.count == 1 ? "" : "s") (\(worst.failing) failing), \(average) tries each so far."
+    }
+}
