@@ -47,12 +47,18 @@ public enum CheckHarness {
         let markersBefore = UnfinishedMarkers.count
         let outcome = LockedValue<Result<Void, any Error>?>(nil)
         let finished = DispatchSemaphore(value: 0)
-        let started = ContinuousClock.now
+        // Signalled when the scenario's code really begins. An async scenario is a Task, which
+        // needs one of Swift's few cooperative threads; while other code blocks them (other
+        // tests, under `swift test`), the Task waits to be scheduled, and that wait is not the
+        // implementation's fault, so the time limit counts from here.
+        let begun = DispatchSemaphore(value: 0)
+        var started = ContinuousClock.now
 
         switch scenario.body {
         case .blocking(let body):
             let thread = Thread {
                 context.scenarioStarted()
+                begun.signal()
                 let result = Result { try body(context) }
                 outcome.withLock { $0 = result }
                 finished.signal()
@@ -62,6 +68,7 @@ public enum CheckHarness {
         case .async(let body):
             Task.detached {
                 context.scenarioStarted()
+                begun.signal()
                 let result: Result<Void, any Error>
                 do { try await body(context); result = .success(()) } catch { result = .failure(error) }
                 outcome.withLock { $0 = result }
@@ -70,6 +77,8 @@ public enum CheckHarness {
         }
 
         let limit = scenario.timeLimit * context.timeScale
+        // A scenario that has not even begun after a minute will not: report it like a hang.
+        if begun.wait(timeout: .now() + max(60, limit)) == .success { started = .now }
         let seconds = { (ContinuousClock.now - started).seconds }
         if finished.wait(timeout: .now() + limit) == .timedOut {
             let stoppedAfter = seconds()
