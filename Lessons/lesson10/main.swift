@@ -115,18 +115,6 @@ func waitUntil(_ limit: Duration = .seconds(2), _ condition: () -> Bool) -> Bool
     return true
 }
 
-/// Prints a measured result whose value may be long (an error message): on one line when it
-/// fits, else the label, then the value wrapped and indented below it.
-func resultBlock(_ label: String, _ value: String) {
-    let width = min(Terminal.width, Narrator.maximumProseWidth)
-    if 4 + label.count + 2 + value.count <= width {
-        result(label, value)
-        return
-    }
-    print("  " + Terminal.paint("→ ", .green) + label + ":")
-    for line in Narrator.wrap(value, columns: width - 6) { print("      " + line) }
-}
-
 // MARK: - The lesson
 
 lesson(info)

@@ -156,31 +156,6 @@ func oneDecimal(_ value: Double) -> String {
     return "\(tenths / 10).\(tenths % 10)"
 }
 
-/// Prints one row of a small table: the first column left-aligned, the others right-aligned.
-func row(_ cells: [String], widths: [Int]) {
-    var line = "  "
-    for (index, (cell, width)) in zip(cells, widths).enumerated() {
-        let padding = String(repeating: " ", count: max(1, width - cell.count))
-        line += index == 0 ? cell + padding : padding + cell
-    }
-    while line.hasSuffix(" ") { line.removeLast() }
-    print(line)
-}
-
-/// Prints a measured result whose value may be long (an error message): on one line when it
-/// fits, else the label, then the value wrapped and indented below it.
-func resultBlock(_ label: String, _ value: String) {
-    let width = min(Terminal.width, Narrator.maximumProseWidth)
-    if 4 + label.count + 2 + value.count <= width {
-        result(label, value)
-        return
-    }
-    print("  " + Terminal.paint("→ ", .green) + label + ":")
-    for line in value.split(separator: "\n", omittingEmptySubsequences: false) {
-        for wrapped in Narrator.wrap(String(line), columns: width - 6) { print("      " + wrapped) }
-    }
-}
-
 /// Runs `body` and returns its result, the wall time, and the CPU time of this process and of
 /// the worker processes it collected meanwhile.
 func measure<T>(_ body: () throws -> T) rethrows -> (result: T, wall: Duration, cpu: Duration) {
@@ -292,9 +267,9 @@ for _ in 0..<3 {
 let sequential = median(sequentialRuns), threaded = median(threadRuns), processed = median(processRuns)
 let agree = (sequentialRuns + threadRuns + processRuns).allSatisfy { $0.result == sequential.result }
 let widths = [24, 11, 10, 11, 13]
-row(["", "wall time", "speed-up", "CPU time", "cores busy"], widths: widths)
+tableRow(["", "wall time", "speed-up", "CPU time", "cores busy"], widths: widths)
 for (name, run) in [("one by one", sequential), ("thread pool of \(cores)", threaded), ("process pool of \(cores)", processed)] {
-    row([name, run.wall.readable, Stopwatch.speedUp(from: sequential.wall, to: run.wall), run.cpu.readable,
+    tableRow([name, run.wall.readable, Stopwatch.speedUp(from: sequential.wall, to: run.wall), run.cpu.readable,
          oneDecimal(run.cpu / run.wall)], widths: widths)
 }
 print()
@@ -407,10 +382,10 @@ func leakyRun(maxTasksPerChild: Int?) throws -> [WorkerReport] {
 let forever = try leakyRun(maxTasksPerChild: nil)
 let replaced = try leakyRun(maxTasksPerChild: 2)
 let leakWidths = [7, 12, 13, 14, 13]
-row(["call", "no limit", "", "limit 2", ""], widths: leakWidths)
-row(["", "worker", "its memory", "worker", "its memory"], widths: leakWidths)
+tableRow(["call", "no limit", "", "limit 2", ""], widths: leakWidths)
+tableRow(["", "worker", "its memory", "worker", "its memory"], widths: leakWidths)
 for (index, (first, second)) in zip(forever, replaced).enumerated() {
-    row(["\(index + 1)", "pid \(first.pid)", "\(first.residentMegabytes) MB", "pid \(second.pid)", "\(second.residentMegabytes) MB"], widths: leakWidths)
+    tableRow(["\(index + 1)", "pid \(first.pid)", "\(first.residentMegabytes) MB", "pid \(second.pid)", "\(second.residentMegabytes) MB"], widths: leakWidths)
 }
 print()
 say("""

@@ -86,18 +86,6 @@ func pause(_ duration: Duration) {
     while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
 }
 
-/// Prints a measured result whose value may be long (an error message): on one line when it
-/// fits, else the label, then the value wrapped and indented below it.
-func resultBlock(_ label: String, _ value: String) {
-    let width = min(Terminal.width, Narrator.maximumProseWidth)
-    if 4 + label.count + 2 + value.count <= width {
-        result(label, value)
-        return
-    }
-    print("  " + Terminal.paint("→ ", .green) + label + ":")
-    for line in Narrator.wrap(value, columns: width - 6) { print("      " + line) }
-}
-
 /// Shows what the compiler printed, as text (long lines wrapped by hand to fit the screen).
 func compilerSays(_ lines: [String]) {
     print("  " + Terminal.paint("swift build", .dim))

@@ -103,29 +103,6 @@ struct SeededGenerator: RandomNumberGenerator {
 
 // MARK: - Printing helpers
 
-/// Prints one row of a small table: the first column left-aligned, the others right-aligned.
-func row(_ cells: [String], widths: [Int]) {
-    var line = "  "
-    for (index, (cell, width)) in zip(cells, widths).enumerated() {
-        let padding = String(repeating: " ", count: max(1, width - cell.count))
-        line += index == 0 ? cell + padding : padding + cell
-    }
-    while line.hasSuffix(" ") { line.removeLast() }
-    print(line)
-}
-
-/// Prints a measured result whose value may be long: on one line when it fits, else the label,
-/// then the value wrapped and indented below it.
-func resultBlock(_ label: String, _ value: String) {
-    let width = min(Terminal.width, Narrator.maximumProseWidth)
-    if 4 + label.count + 2 + value.count <= width {
-        result(label, value)
-        return
-    }
-    print("  " + Terminal.paint("→ ", .green) + label + ":")
-    for line in Narrator.wrap(value, columns: width - 6) { print("      " + line) }
-}
-
 /// Runs `body` and returns its result, the wall time, and how many cores were busy on average
 /// (CPU time of the whole process divided by wall time).
 func measureWithCores<T>(_ body: () throws -> T) rethrows -> (result: T, wall: Duration, busyCores: Double) {

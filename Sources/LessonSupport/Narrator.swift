@@ -109,6 +109,32 @@ public struct Narrator: Sendable {
         [Self.indent + paint("→ ", .green) + label + ": " + paint(value, .bold)]
     }
 
+    /// A measured result whose value may be long (an error message): on one line when it fits,
+    /// otherwise the label, then the value wrapped and indented below it, its line breaks kept.
+    public func resultBlock(_ label: String, _ value: String) -> [String] {
+        let columns = min(width, Self.maximumProseWidth)
+        if Self.indent.count + 2 + label.count + 2 + value.count <= columns {
+            return resultLine(label, value)
+        }
+        var lines = [Self.indent + paint("→ ", .green) + label + ":"]
+        for line in value.split(separator: "\n", omittingEmptySubsequences: false) {
+            lines += Self.wrap(String(line), columns: columns - 6).map { "      " + $0 }
+        }
+        return lines
+    }
+
+    /// One row of a small table: the first column left-aligned, the others right-aligned, each
+    /// cell padded to its width (and at least one space apart); no trailing spaces.
+    public func tableRow(_ cells: [String], widths: [Int]) -> String {
+        var line = Self.indent
+        for (index, (cell, width)) in zip(cells, widths).enumerated() {
+            let padding = String(repeating: " ", count: max(1, width - cell.count))
+            line += index == 0 ? cell + padding : padding + cell
+        }
+        while line.hasSuffix(" ") { line.removeLast() }
+        return line
+    }
+
     /// A bulleted list, each item wrapped with a hanging indent.
     public func bulletList(_ items: [String], bullet: String = "•") -> [String] {
         let columns = min(width, Self.maximumProseWidth) - Self.indent.count - 2
@@ -260,6 +286,16 @@ public func code(swift: String, python: String? = nil) {
 /// Reports a measured value.
 public func result(_ label: String, _ value: String) {
     emit(Narrator.standard.resultLine(label, value))
+}
+
+/// Reports a measured value that may be too long for one line, such as an error message.
+public func resultBlock(_ label: String, _ value: String) {
+    emit(Narrator.standard.resultBlock(label, value))
+}
+
+/// Prints one row of a small table (see `Narrator.tableRow`).
+public func tableRow(_ cells: [String], widths: [Int]) {
+    emit([Narrator.standard.tableRow(cells, widths: widths)])
 }
 
 /// A short bulleted list.

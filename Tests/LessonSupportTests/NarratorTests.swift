@@ -46,6 +46,14 @@ struct NarratorTests {
     @Test("results, takeaways and the closing lines")
     func closing() {
         #expect(plain.resultLine("wall time", "3.01 s") == ["  → wall time: 3.01 s"])
+        #expect(plain.resultBlock("wall time", "3.01 s") == ["  → wall time: 3.01 s"], "short: one line")
+        let long = String(repeating: "word ", count: 30) + "end\nsecond line"
+        let block = plain.resultBlock("error", long)
+        #expect(block.first == "  → error:")
+        #expect(block.dropFirst().allSatisfy { $0.hasPrefix("      ") && $0.count <= plain.width })
+        #expect(block.last == "      second line", "line breaks in the value are kept")
+        #expect(plain.tableRow(["name", "1.5 s", "2x"], widths: [8, 7, 4]) == "  name      1.5 s  2x")
+        #expect(plain.tableRow(["a", ""], widths: [3, 5]) == "  a", "no trailing spaces")
         let takeaways = plain.takeawayList(["one", "two"])
         #expect(takeaways.contains { $0.contains("Key takeaways") })
         #expect(takeaways.suffix(2) == ["  ✔ one", "  ✔ two"])
