@@ -25,13 +25,7 @@ enum MapSuite: BenchSuite {
             Program(
                 key: "ours-chunk1000", name: "ThreadPoolExecutor.map, chunkSize 1000",
                 measure: { ["rate": try mapThroughput(items: items, chunkSize: 1000)] }),
-            Program(
-                key: "gcd", name: "GCD async + group",
-                measure: { ["rate": try gcdAsyncGroupThroughput(tasks: items)] },
-                warmUp: { _ = try gcdAsyncGroupThroughput(tasks: warmUpItems) }),
-            Program(
-                key: "perform", name: "GCD concurrentPerform (floor)",
-                measure: { ["rate": try concurrentPerformThroughput(tasks: items)] }),
+        ] + gcdThroughputPrograms(tasks: items, warmUpTasks: warmUpItems) + [
             Program(
                 key: "taskgroup", name: "withTaskGroup, results in order",
                 measure: { ["rate": try taskGroupMapThroughput(items: items)] },
@@ -41,16 +35,10 @@ enum MapSuite: BenchSuite {
                 arguments: ["map", "--tasks", "\(pythonItems)"]),
         ]
         let measured = alternate(programs, rounds: context.rounds, context: context, label: name)
-        let peers = [
-            Peer(key: "gcd", label: "GCD async+group", program: "gcd"),
-            Peer(key: "perform", label: "concurrentPerform", program: "perform"),
-            Peer(key: "taskgroup", label: "withTaskGroup", program: "taskgroup"),
-            Peer(key: "cpython", label: "CPython", program: "cpython"),
-        ]
         let rows = programs.map { program in
             measured.row(
                 suite: name, program: program.key, metric: "rate", what: program.name, unit: .itemsPerSecond,
-                peers: program.key.hasPrefix("ours") ? peers : [],
+                peers: program.key.hasPrefix("ours") ? throughputPeers : [],
                 note: program.key == "cpython" ? "CPython maps \(pythonItems.formatted) items (1/10); rates compared" : nil)
         }
         return SuiteReport(suite: name, title: "map over \(items.formatted) trivial items, 2 workers", rows: rows)

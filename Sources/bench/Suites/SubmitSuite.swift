@@ -27,13 +27,7 @@ enum SubmitSuite: BenchSuite {
                 key: "ours", name: "ThreadPoolExecutor, 2 workers",
                 measure: { ["rate": try submitThroughput(tasks: tasks)] },
                 warmUp: { _ = try submitThroughput(tasks: warmUpTasks) }),
-            Program(
-                key: "gcd", name: "GCD async + group",
-                measure: { ["rate": try gcdAsyncGroupThroughput(tasks: tasks)] },
-                warmUp: { _ = try gcdAsyncGroupThroughput(tasks: warmUpTasks) }),
-            Program(
-                key: "perform", name: "GCD concurrentPerform (floor)",
-                measure: { ["rate": try concurrentPerformThroughput(tasks: tasks)] }),
+        ] + gcdThroughputPrograms(tasks: tasks, warmUpTasks: warmUpTasks) + [
             Program(
                 key: "taskgroup", name: "withTaskGroup",
                 measure: { ["rate": try taskGroupThroughput(tasks: tasks)] },
@@ -43,16 +37,10 @@ enum SubmitSuite: BenchSuite {
                 arguments: ["submit", "--tasks", "\(pythonTasks)"]),
         ]
         let measured = alternate(programs, rounds: context.rounds, context: context, label: name)
-        let peers = [
-            Peer(key: "gcd", label: "GCD async+group", program: "gcd"),
-            Peer(key: "perform", label: "concurrentPerform", program: "perform"),
-            Peer(key: "taskgroup", label: "withTaskGroup", program: "taskgroup"),
-            Peer(key: "cpython", label: "CPython", program: "cpython"),
-        ]
         let rows = programs.map { program in
             measured.row(
                 suite: name, program: program.key, metric: "rate", what: program.name, unit: .tasksPerSecond,
-                peers: program.key == "ours" ? peers : [],
+                peers: program.key == "ours" ? throughputPeers : [],
                 note: program.key == "cpython" ? "CPython runs \(pythonTasks.formatted) tasks (1/10); rates compared" : nil)
         }
         return SuiteReport(
@@ -93,6 +81,29 @@ func submitThroughput(tasks: Int, observer: (@Sendable (TaskEvent) -> Void)? = n
 
 /// The same with GCD: one `async` per task on the global queue, results in slots, then wait
 /// for the group.
+/// The GCD programs that the throughput suites (`submit`, `map`) measure beside ours, on the
+/// same number of trivial tasks: `async` + `DispatchGroup`, and `concurrentPerform` as the floor.
+func gcdThroughputPrograms(tasks: Int, warmUpTasks: Int) -> [Program] {
+    [
+        Program(
+            key: "gcd", name: "GCD async + group",
+            measure: { ["rate": try gcdAsyncGroupThroughput(tasks: tasks)] },
+            warmUp: { _ = try gcdAsyncGroupThroughput(tasks: warmUpTasks) }),
+        Program(
+            key: "perform", name: "GCD concurrentPerform (floor)",
+            measure: { ["rate": try concurrentPerformThroughput(tasks: tasks)] }),
+    ]
+}
+
+/// What a throughput row of ours is compared with: the programs of `gcdThroughputPrograms`,
+/// the suite's `withTaskGroup` program ("taskgroup") and CPython ("cpython").
+let throughputPeers = [
+    Peer(key: "gcd", label: "GCD async+group", program: "gcd"),
+    Peer(key: "perform", label: "concurrentPerform", program: "perform"),
+    Peer(key: "taskgroup", label: "withTaskGroup", program: "taskgroup"),
+    Peer(key: "cpython", label: "CPython", program: "cpython"),
+]
+
 func gcdAsyncGroupThroughput(tasks: Int) throws -> Double {
     let results = ResultSlots(count: tasks)
     let group = DispatchGroup()
