@@ -17,6 +17,17 @@ import PackageDescription
 /// is defined for the Clang importer. A plain define, no unsafe flags.
 let glibcExtensions: [CSetting] = [.define("_GNU_SOURCE")]
 
+/// The pool library is generic (`Future<Value>`, `submit<T>`), and generic code compiled in one
+/// module runs *unspecialized* when called from another: every use of a generic type costs a
+/// run-time type lookup. Cross-module optimization lets the compiler specialize the library's
+/// generic code inside the lessons, tests and benchmarks that call it, for their own types.
+/// Measured with `swift run -c release bench --suite submit`: 1.6x the throughput.
+/// It is a compiler flag without a SwiftPM setting, hence `unsafeFlags`, which SwiftPM accepts
+/// in a root package (this one) and refuses in a package used as a versioned dependency.
+let crossModuleOptimization: [SwiftSetting] = [
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+]
+
 let package = Package(
     name: "ThreadPoolWorkbook",
     products: [
@@ -25,7 +36,8 @@ let package = Package(
     targets: [
         .target(
             name: "ConcurrentFutures",
-            cSettings: glibcExtensions
+            cSettings: glibcExtensions,
+            swiftSettings: crossModuleOptimization
         ),
         .target(
             name: "LessonSupport",

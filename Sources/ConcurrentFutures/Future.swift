@@ -1,3 +1,5 @@
+import Glibc
+
 /// The eventual result of a task: a receipt you get at once from `submit`, and redeem later
 /// with `result()`.
 ///
@@ -20,7 +22,9 @@
 /// Thread safety: every method may be called from any thread. Done-callbacks and waiters are
 /// told about completion *outside* the future's lock, so a callback may freely call back into
 /// the future (`result()`, `addDoneCallback`) without deadlocking.
-public final class Future<Value: Sendable>: Sendable, Hashable, CustomStringConvertible {
+// `@unchecked Sendable`: the mutable `storage` is only ever touched inside `withStorage`,
+// under the future's lock.
+public final class Future<Value: Sendable>: @unchecked Sendable, Hashable, CustomStringConvertible {
     /// Everything the lock guards.
     private struct Storage {
         var state: FutureState<Value> = .pending
@@ -29,12 +33,18 @@ public final class Future<Value: Sendable>: Sendable, Hashable, CustomStringConv
         /// Whether anyone has looked at the outcome (`result`, `exception`, `value`, a
         /// callback). A failed future that nobody looked at reports its error when released.
         var outcomeObserved = false
+        /// A pool's future holds the task that will produce its value until a worker takes it
+        /// (`takeTaskToRun`); cancelling drops it, freeing whatever it captured at once.
+        var task: (@Sendable () throws -> Value)?
     }
 
-    // A plain lock (not a `ConditionLock`) because nobody ever sleeps on it: blocked threads
-    // sleep on their own `FutureWaiter`. That keeps a future small and cheap to create, which
-    // matters when a pool hands out a million of them.
-    private let storage = LockedValue(Storage())
+    /// Guarded by the future's lock: touch it only inside `withStorage`.
+    ///
+    /// The lock is a plain mutex (not a `ConditionLock`) because nobody ever sleeps on it:
+    /// blocked threads sleep on their own `FutureWaiter`. It is not even the future's own: it
+    /// is one of the shared `LockStripes.forFutures`, which keeps a future a single
+    /// allocation, cheap to create when a pool hands out a million of them.
+    private var storage: Storage
 
     /// Which pool and task this future belongs to; `nil` for a future made with `init()`.
     let origin: TaskOrigin?
@@ -42,16 +52,24 @@ public final class Future<Value: Sendable>: Sendable, Hashable, CustomStringConv
     /// Creates a pending future. Executors do this; so can tests and your own executors.
     public init() {
         origin = nil
+        storage = Storage()
     }
 
     init(origin: TaskOrigin) {
         self.origin = origin
+        storage = Storage()
+    }
+
+    /// A future that holds the task producing its value, for a pool to run (see `WorkItem`).
+    init(origin: TaskOrigin, task: @escaping @Sendable () throws -> Value) {
+        self.origin = origin
+        storage = Storage(task: task)
     }
 
     deinit {
         // Like asyncio's "Future exception was never retrieved": an error that nobody read
         // would otherwise vanish without a trace.
-        let unobservedError: (any Error)? = storage.withLock { storage in
+        let unobservedError: (any Error)? = withStorage { storage in
             guard !storage.outcomeObserved, case .finished(.failure(let error)) = storage.state else { return nil }
             return error
         }
@@ -61,19 +79,27 @@ public final class Future<Value: Sendable>: Sendable, Hashable, CustomStringConv
         }
     }
 
+    /// Runs `body` with the future's lock held and exclusive access to its state.
+    private func withStorage<Result>(_ body: (inout Storage) throws -> Result) rethrows -> Result {
+        let mutex = LockStripes.forFutures.mutex(for: self)
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body(&storage)
+    }
+
     // MARK: - Reading the state
 
     /// `true` once the future has a value, an error, or was cancelled. Python: `done()`.
-    public var isDone: Bool { storage.withLock { $0.state.isDone } }
+    public var isDone: Bool { withStorage { $0.state.isDone } }
 
     /// `true` while its task is running. Python: `running()`.
     public var isRunning: Bool {
-        storage.withLock { if case .running = $0.state { true } else { false } }
+        withStorage { if case .running = $0.state { true } else { false } }
     }
 
     /// `true` if the future was cancelled. Python: `cancelled()`.
     public var isCancelled: Bool {
-        storage.withLock { if case .cancelled = $0.state { true } else { false } }
+        withStorage { if case .cancelled = $0.state { true } else { false } }
     }
 
     // MARK: - Cancelling
@@ -89,7 +115,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable, CustomStringConv
     @discardableResult
     public func cancel() -> Bool {
         let outcome: (callbacks: [@Sendable (Future<Value>) throws -> Void], waiters: [WaiterRegistration])?
-        outcome = storage.withLock { storage in
+        outcome = withStorage { storage in
             switch storage.state {
             case .running, .finished:
                 return nil
@@ -97,6 +123,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable, CustomStringConv
                 return ([], [])
             case .pending:
                 storage.state = .cancelled
+                storage.task = nil
                 defer { storage.callbacks = []; storage.waiters = [] }
                 return (storage.callbacks, storage.waiters)
             }
@@ -159,14 +186,14 @@ public final class Future<Value: Sendable>: Sendable, Hashable, CustomStringConv
     func waitUntilDone(deadline: Deadline?) throws -> FutureState<Value> {
         // Fast path: most futures are done by the time someone asks, and a waiter (a mutex and
         // a condition variable) is not worth creating for those.
-        let stateNow = storage.withLock { storage in
+        let stateNow = withStorage { storage in
             storage.outcomeObserved = true
             return storage.state
         }
         if stateNow.isDone { return stateNow }
 
         let waiter = FutureWaiter()
-        let stateBefore: FutureState<Value>? = storage.withLock { storage in
+        let stateBefore: FutureState<Value>? = withStorage { storage in
             if storage.state.isDone { return storage.state }  // it finished in the meantime
             storage.waiters.append(WaiterRegistration(waiter: waiter, token: 0))
             return nil
@@ -190,7 +217,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable, CustomStringConv
     ///
     ///     future.addDoneCallback { f in print("done:", try f.result()) }
     public func addDoneCallback(_ callback: @escaping @Sendable (Future<Value>) throws -> Void) {
-        let runNow: Bool = storage.withLock { storage in
+        let runNow: Bool = withStorage { storage in
             storage.outcomeObserved = true
             if storage.state.isDone { return true }
             storage.callbacks.append(callback)
@@ -218,7 +245,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable, CustomStringConv
     /// - Throws: `InvalidStateError` if the future is already running or finished (Python
     ///   raises `RuntimeError('Future in unexpected state')`).
     public func setRunningOrNotifyCancel() throws -> Bool {
-        try storage.withLock { storage in
+        try withStorage { storage in
             switch storage.state {
             case .pending:
                 storage.state = .running
@@ -228,6 +255,17 @@ public final class Future<Value: Sendable>: Sendable, Hashable, CustomStringConv
             case .running, .finished:
                 throw InvalidStateError("setRunningOrNotifyCancel() on a future that is already \(storage.state.name): \(describe(storage.state))")
             }
+        }
+    }
+
+    /// For a pool's worker: pending → running, handing over the task to run. `nil` when the
+    /// future was cancelled, or finished by hand with `setResult`, before the task started.
+    func takeTaskToRun() -> (@Sendable () throws -> Value)? {
+        withStorage { storage in
+            guard case .pending = storage.state, let task = storage.task else { return nil }
+            storage.state = .running
+            storage.task = nil
+            return task
         }
     }
 
@@ -245,11 +283,12 @@ public final class Future<Value: Sendable>: Sendable, Hashable, CustomStringConv
 
     /// Moves the future to `finished`, then wakes its waiters and runs its callbacks.
     func finish(with result: Result<Value, any Error>) throws {
-        let (callbacks, waiters) = try storage.withLock { storage in
+        let (callbacks, waiters) = try withStorage { storage in
             guard !storage.state.isDone else {
                 throw InvalidStateError("the future is already \(storage.state.name): \(describe(storage.state))")
             }
             storage.state = .finished(result)
+            storage.task = nil
             defer { storage.callbacks = []; storage.waiters = [] }
             return (storage.callbacks, storage.waiters)
         }
@@ -275,7 +314,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable, CustomStringConv
 
     /// Registers `waiter` unless the future is already done; returns how it ended if it is.
     func register(_ waiter: FutureWaiter, token: Int) -> Completion? {
-        storage.withLock { storage in
+        withStorage { storage in
             if let completion = storage.state.completion { return completion }
             storage.waiters.append(WaiterRegistration(waiter: waiter, token: token))
             return nil
@@ -283,20 +322,20 @@ public final class Future<Value: Sendable>: Sendable, Hashable, CustomStringConv
     }
 
     func unregister(_ waiter: FutureWaiter) {
-        storage.withLock { storage in storage.waiters.removeAll { $0.waiter === waiter } }
+        withStorage { storage in storage.waiters.removeAll { $0.waiter === waiter } }
     }
 
     /// The state right now (a snapshot).
-    var state: FutureState<Value> { storage.withLock { $0.state } }
+    var state: FutureState<Value> { withStorage { $0.state } }
 
     /// Counts the outcome as looked at, without looking (see `MapResults`).
     func markOutcomeObserved() {
-        storage.withLock { $0.outcomeObserved = true }
+        withStorage { $0.outcomeObserved = true }
     }
 
     /// The state right now, counted as a look at the outcome (for `value`).
     func observeState() -> FutureState<Value> {
-        storage.withLock { storage in
+        withStorage { storage in
             storage.outcomeObserved = true
             return storage.state
         }

@@ -154,8 +154,9 @@ extension ThreadPoolExecutor {
         private let condition = ConditionLock()
         // Guarded by `condition`:
         private var lifecycle = Lifecycle.accepting
-        private var queue = FIFOQueue<any QueuedWork>()
-        private var nextTaskID = 0
+        private var queue = FIFOQueue<WorkItem>()
+        /// Tasks accepted so far.
+        private var acceptedTasks = 0
         private var startedThreads = 0
         private var liveWorkers = 0
         /// Workers asleep in `takeWork`, waiting for a task.
@@ -183,6 +184,8 @@ extension ThreadPoolExecutor {
         private let cancelledTasks = Atomic<Int>(0)
         /// A copy of `queue.count` that workers may read without the lock while they spin.
         private let queuedTasks = Atomic<Int>(0)
+        /// The number the next submitted task gets: 0, 1, 2, ...
+        private let taskNumbers = Atomic<Int>(0)
 
         /// How many times an idle worker yields the CPU, looking for new work, before it
         /// sleeps (about 20-50 µs on the machines this was measured on).
@@ -209,9 +212,14 @@ extension ThreadPoolExecutor {
         // MARK: Submitting
 
         func submit<T: Sendable>(label: String?, _ task: @escaping @Sendable () throws -> T) throws -> Future<T> {
-            let future: Future<T>
             let submittedAt = observer == nil ? nil : ContinuousClock.now
-            let taskID: Int
+            // The future is made before taking the lock: allocating it is the slowest step of
+            // submit, and the workers wait for this lock to take their next task. So task
+            // numbers come from an atomic counter rather than from a counter under the lock.
+            // (A refused submission leaves a gap in the numbers; a pool that refuses once, for
+            // being shut down or broken, accepts nothing after that anyway.)
+            let taskID = taskNumbers.add(1, ordering: .relaxed).oldValue
+            let future = Future(origin: TaskOrigin(pool: identity, taskID: taskID, label: label), task: task)
             let wakeIdleWorker: Bool
 
             condition.lock()
@@ -231,10 +239,8 @@ extension ThreadPoolExecutor {
                 condition.unlock()
                 throw error
             }
-            taskID = nextTaskID
-            nextTaskID += 1
-            future = Future(origin: TaskOrigin(pool: identity, taskID: taskID, label: label))
-            queue.append(WorkItem(taskID: taskID, label: label, future: future, function: task))
+            acceptedTasks += 1
+            queue.append(WorkItem(future: future))
             queuedTasks.add(1, ordering: .relaxed)
             wakeIdleWorker = idleWorkers > wakeupsInFlight
             if wakeIdleWorker { wakeupsInFlight += 1 }
@@ -288,8 +294,8 @@ extension ThreadPoolExecutor {
                 }
             }
             while let item = takeWork() {
-                worker.currentTask = item.origin
-                item.run(in: self, worker: worker.name)
+                worker.currentTask = item.future
+                item.run(self, worker.name)
                 worker.currentTask = nil
             }
             workerExiting(worker)
@@ -297,7 +303,7 @@ extension ThreadPoolExecutor {
 
         /// The next task to run; sleeps while the queue is empty. Returns `nil` when the worker
         /// should exit: the pool is shut down (or broken) and nothing is left to do.
-        private func takeWork() -> (any QueuedWork)? {
+        private func takeWork() -> WorkItem? {
             condition.lock()
             defer { condition.unlock() }
             var mayStillSpin = true
@@ -356,18 +362,18 @@ extension ThreadPoolExecutor {
             condition.broadcast()  // idle workers exit
             for item in queued {
                 failedTasks.add(1, ordering: .relaxed)
-                report(item, .finished(.threw(broken.description)))
-                item.fail(with: broken)
+                report(item.future, .finished(.threw(broken.description)))
+                item.future.fail(with: broken)
             }
         }
 
         // MARK: Hearing from work items (on the worker thread)
 
-        func taskStarted(_ item: some QueuedWork, worker: String) {
+        func taskStarted(_ item: some PoolFuture, worker: String) {
             report(item, .started(worker: worker))
         }
 
-        func taskWillComplete<T>(_ item: some QueuedWork, result: Result<T, any Error>) {
+        func taskWillComplete<T>(_ item: some PoolFuture, result: Result<T, any Error>) {
             switch result {
             case .success:
                 completedTasks.add(1, ordering: .relaxed)
@@ -379,15 +385,15 @@ extension ThreadPoolExecutor {
             busyWorkers.subtract(1, ordering: .relaxed)
         }
 
-        func taskSkipped(_ item: some QueuedWork) {
+        func taskSkipped(_ item: some PoolFuture) {
             cancelledTasks.add(1, ordering: .relaxed)
             report(item, .finished(.cancelled))
             busyWorkers.subtract(1, ordering: .relaxed)
         }
 
-        private func report(_ item: some QueuedWork, _ kind: TaskEvent.Kind) {
-            guard let observer else { return }
-            observer(TaskEvent(taskID: item.taskID, label: item.label, kind: kind, time: .now))
+        private func report(_ item: some PoolFuture, _ kind: TaskEvent.Kind) {
+            guard let observer, let origin = item.origin else { return }
+            observer(TaskEvent(taskID: origin.taskID, label: origin.label, kind: kind, time: .now))
         }
 
         // MARK: Shutting down
@@ -410,9 +416,9 @@ extension ThreadPoolExecutor {
             condition.unlock()
             condition.broadcast()  // idle workers wake up, see the shutdown, and exit
 
-            for item in toCancel where item.cancel() {
+            for item in toCancel where item.future.cancel() {
                 cancelledTasks.add(1, ordering: .relaxed)
-                report(item, .finished(.cancelled))
+                report(item.future, .finished(.cancelled))
             }
             guard wait else { return }
             for thread in toJoin { pthread_join(thread, nil) }
@@ -429,7 +435,7 @@ extension ThreadPoolExecutor {
         /// this pool) finishes.
         func workerWillBlock(_ worker: WorkerThread, awaiting: [TaskOrigin]) {
             condition.withLock {
-                blockedWorkers[worker.index] = (worker.currentTask, awaiting)
+                blockedWorkers[worker.index] = (worker.currentTask?.origin, awaiting)
                 updateEveryWorkerBlocked()
             }
         }
@@ -479,7 +485,7 @@ extension ThreadPoolExecutor {
         var statistics: ExecutorStatistics {
             condition.withLock {
                 ExecutorStatistics(
-                    submitted: nextTaskID,
+                    submitted: acceptedTasks,
                     queued: queue.count,
                     running: busyWorkers.load(ordering: .relaxed),
                     completed: completedTasks.load(ordering: .relaxed),

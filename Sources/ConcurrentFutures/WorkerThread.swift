@@ -15,7 +15,7 @@ final class WorkerThread: @unchecked Sendable {
     let pool: ThreadPoolExecutor.Core
     /// The task this thread is running, for deadlock reports. Only ever read and written by
     /// the worker's own thread (hence `@unchecked Sendable` above).
-    var currentTask: TaskOrigin?
+    var currentTask: (any PoolFuture)?
 
     init(name: String, index: Int, pool: ThreadPoolExecutor.Core) {
         self.name = name
