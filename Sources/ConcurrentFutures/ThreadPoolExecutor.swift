@@ -175,10 +175,13 @@ extension ThreadPoolExecutor {
         /// Since when every live worker has been blocked like that, if it is so now.
         private var everyWorkerBlockedSince: Deadline?
 
-        // Atomics: updated by workers without the lock.
-        /// Workers running a task right now: incremented (under the lock) when a worker takes
-        /// a task, decremented just *before* its future completes.
-        private let busyWorkers = Atomic<Int>(0)
+        /// The live workers, by index. Each keeps its own counters (busy, completed, ...):
+        /// see `WorkerThread`.
+        private var workers: [Int: WorkerThread] = [:]
+
+        // Atomics: updated without the lock.
+        /// Tasks that ended without a worker: cancelled by `shutdown(cancelFutures:)`, failed
+        /// because the pool broke; and the counts of workers that have exited.
         private let completedTasks = Atomic<Int>(0)
         private let failedTasks = Atomic<Int>(0)
         private let cancelledTasks = Atomic<Int>(0)
@@ -262,8 +265,10 @@ extension ThreadPoolExecutor {
         /// `_idle_semaphore` ("is some thread idle?"); counting the finishing ones too is what
         /// makes three `submit(...).result()` calls in a row reliably use a single thread.
         private func startThreadIfNeeded(forQueueLength queueLength: Int) -> (any Error)? {
-            let available = liveWorkers - busyWorkers.load(ordering: .relaxed)
-            guard queueLength > available, liveWorkers < maxWorkers else { return nil }
+            // Checked first because it is cheap: a pool at full size never starts a thread.
+            guard liveWorkers < maxWorkers else { return nil }
+            let available = liveWorkers - busyWorkerCount
+            guard queueLength > available else { return nil }
 
             let index = startedThreads
             let worker = WorkerThread(name: "\(threadNamePrefix)_\(index)", index: index, pool: self)
@@ -272,6 +277,7 @@ extension ThreadPoolExecutor {
                 startedThreads += 1
                 liveWorkers += 1
                 unjoinedThreads[index] = thread
+                workers[index] = worker
                 updateEveryWorkerBlocked()
                 return nil
             case .failure(let error):
@@ -293,9 +299,9 @@ extension ThreadPoolExecutor {
                     return
                 }
             }
-            while let item = takeWork() {
+            while let item = takeWork(for: worker) {
                 worker.currentTask = item.future
-                item.run(self, worker.name)
+                item.run(self, worker)
                 worker.currentTask = nil
             }
             workerExiting(worker)
@@ -303,14 +309,14 @@ extension ThreadPoolExecutor {
 
         /// The next task to run; sleeps while the queue is empty. Returns `nil` when the worker
         /// should exit: the pool is shut down (or broken) and nothing is left to do.
-        private func takeWork() -> WorkItem? {
+        private func takeWork(for worker: WorkerThread) -> WorkItem? {
             condition.lock()
             defer { condition.unlock() }
             var mayStillSpin = true
             while true {
                 if let item = queue.popFirst() {
                     queuedTasks.subtract(1, ordering: .relaxed)
-                    busyWorkers.add(1, ordering: .relaxed)
+                    worker.isBusy.store(true, ordering: .relaxed)
                     return item
                 }
                 guard case .accepting = lifecycle else { return nil }
@@ -341,6 +347,11 @@ extension ThreadPoolExecutor {
         private func workerExiting(_ worker: WorkerThread) {
             condition.lock()
             liveWorkers -= 1
+            // Its counts now belong to the pool.
+            workers[worker.index] = nil
+            completedTasks.add(worker.completedTasks.load(ordering: .relaxed), ordering: .relaxed)
+            failedTasks.add(worker.failedTasks.load(ordering: .relaxed), ordering: .relaxed)
+            cancelledTasks.add(worker.cancelledTasks.load(ordering: .relaxed), ordering: .relaxed)
             updateEveryWorkerBlocked()
             if let thread = unjoinedThreads.removeValue(forKey: worker.index) {
                 pthread_detach(thread)  // nobody will join this thread: free it when it ends
@@ -369,26 +380,31 @@ extension ThreadPoolExecutor {
 
         // MARK: Hearing from work items (on the worker thread)
 
-        func taskStarted(_ item: some PoolFuture, worker: String) {
-            report(item, .started(worker: worker))
+        func taskStarted(_ item: some PoolFuture, worker: WorkerThread) {
+            if observer != nil { report(item, .started(worker: worker.name)) }
         }
 
-        func taskWillComplete<T>(_ item: some PoolFuture, result: Result<T, any Error>) {
+        func taskWillComplete<T>(_ item: some PoolFuture, worker: WorkerThread, result: Result<T, any Error>) {
             switch result {
             case .success:
-                completedTasks.add(1, ordering: .relaxed)
+                worker.completedTasks.add(1, ordering: .relaxed)
                 report(item, .finished(.returned))
             case .failure(let error):
-                failedTasks.add(1, ordering: .relaxed)
+                worker.failedTasks.add(1, ordering: .relaxed)
                 report(item, .finished(.threw(String(describing: error))))
             }
-            busyWorkers.subtract(1, ordering: .relaxed)
+            worker.isBusy.store(false, ordering: .relaxed)
         }
 
-        func taskSkipped(_ item: some PoolFuture) {
-            cancelledTasks.add(1, ordering: .relaxed)
+        func taskSkipped(_ item: some PoolFuture, worker: WorkerThread) {
+            worker.cancelledTasks.add(1, ordering: .relaxed)
             report(item, .finished(.cancelled))
-            busyWorkers.subtract(1, ordering: .relaxed)
+            worker.isBusy.store(false, ordering: .relaxed)
+        }
+
+        /// Workers running a task right now. Lock held.
+        private var busyWorkerCount: Int {
+            workers.values.reduce(0) { count, worker in count + (worker.isBusy.load(ordering: .relaxed) ? 1 : 0) }
         }
 
         private func report(_ item: some PoolFuture, _ kind: TaskEvent.Kind) {
@@ -487,10 +503,13 @@ extension ThreadPoolExecutor {
                 ExecutorStatistics(
                     submitted: acceptedTasks,
                     queued: queue.count,
-                    running: busyWorkers.load(ordering: .relaxed),
-                    completed: completedTasks.load(ordering: .relaxed),
-                    failed: failedTasks.load(ordering: .relaxed),
-                    cancelled: cancelledTasks.load(ordering: .relaxed),
+                    running: busyWorkerCount,
+                    completed: completedTasks.load(ordering: .relaxed)
+                        + workers.values.reduce(0) { $0 + $1.completedTasks.load(ordering: .relaxed) },
+                    failed: failedTasks.load(ordering: .relaxed)
+                        + workers.values.reduce(0) { $0 + $1.failedTasks.load(ordering: .relaxed) },
+                    cancelled: cancelledTasks.load(ordering: .relaxed)
+                        + workers.values.reduce(0) { $0 + $1.cancelledTasks.load(ordering: .relaxed) },
                     liveWorkers: liveWorkers,
                     idleWorkers: idleWorkers
                 )

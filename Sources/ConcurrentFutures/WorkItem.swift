@@ -8,7 +8,7 @@
 ///     let future = Future(origin: origin, task: task)
 ///     queue.append(WorkItem(future: future))
 ///     // in a worker:
-///     item.run(pool, workerName)
+///     item.run(pool, worker)
 ///
 /// Why a closure, and not a generic class with a `run` method as in Python? Speed. The queue
 /// holds tasks of every value type, so whatever a worker calls through it cannot name `Value`.
@@ -24,7 +24,7 @@ struct WorkItem: Sendable {
     let future: any PoolFuture
     /// Runs the task on the calling (worker) thread and completes the future; skips it if the
     /// future was cancelled.
-    let run: @Sendable (_ pool: ThreadPoolExecutor.Core, _ worker: String) -> Void
+    let run: @Sendable (_ pool: ThreadPoolExecutor.Core, _ worker: WorkerThread) -> Void
 
     init<Value>(future: Future<Value>) {
         self.future = future
@@ -46,18 +46,18 @@ extension Future: PoolFuture {
     func fail(with error: any Error) { try? setException(error) }
 
     /// What a worker does with a future from the queue. Python: `_WorkItem.run`.
-    func runTask(in pool: ThreadPoolExecutor.Core, worker: String) {
+    func runTask(in pool: ThreadPoolExecutor.Core, worker: WorkerThread) {
         // Pending → running, taking the task; a cancelled future has no task left to run.
         // (Python: set_running_or_notify_cancel.)
         guard let task = takeTaskToRun() else {
-            pool.taskSkipped(self)
+            pool.taskSkipped(self, worker: worker)
             return
         }
         pool.taskStarted(self, worker: worker)
         let result = Result { try task() }
         // Statistics and observers hear about it *before* the future completes, so whoever
         // wakes up from result() sees them up to date.
-        pool.taskWillComplete(self, result: result)
+        pool.taskWillComplete(self, worker: worker, result: result)
         do {
             try finish(with: result)
         } catch {

@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// A pool's worker: one operating-system thread, its name and the pool it works for.
 ///
@@ -16,6 +17,15 @@ final class WorkerThread: @unchecked Sendable {
     /// The task this thread is running, for deadlock reports. Only ever read and written by
     /// the worker's own thread (hence `@unchecked Sendable` above).
     var currentTask: (any PoolFuture)?
+
+    // The worker's own counters. Only this worker's thread changes them, so no two threads
+    // write the same memory for every task (which would make the processor cores pass it back
+    // and forth); the pool adds them up for `statistics`.
+    /// Whether the worker is running a task right now.
+    let isBusy = Atomic<Bool>(false)
+    let completedTasks = Atomic<Int>(0)
+    let failedTasks = Atomic<Int>(0)
+    let cancelledTasks = Atomic<Int>(0)
 
     init(name: String, index: Int, pool: ThreadPoolExecutor.Core) {
         self.name = name
