@@ -45,25 +45,31 @@ public final class AsCompleted<F: Hashable & Sendable> {
     private var ready: [Int] = []
     /// How many of `ready` have been yielded.
     private var yielded = 0
-    /// Indices of futures not yet done (still registered with the waiter).
-    private var pending: Set<Int> = []
+    /// Which futures (by index) have not finished yet, and how many. A flag per index rather
+    /// than a `Set<Int>`: the indices are 0..<count, and an array needs no hashing.
+    /// A pending future is still registered with the waiter.
+    private var isPending: [Bool]
+    private var pendingCount = 0
 
     init(_ input: [F], deadline: Deadline?) where F: WaitableFuture {
-        var seen = Set<F>()
+        var seen = Set<F>(minimumCapacity: input.count)
         futures = input.filter { seen.insert($0).inserted }
         waitables = futures
         self.deadline = deadline
+        isPending = Array(repeating: false, count: futures.count)
+        ready.reserveCapacity(futures.count)
         for (index, future) in futures.enumerated() {
             if future.register(waiter, token: index) != nil {
                 ready.append(index)  // already done: yielded first
             } else {
-                pending.insert(index)
+                isPending[index] = true
+                pendingCount += 1
             }
         }
     }
 
     deinit {
-        for index in pending { waitables[index].unregister(waiter) }
+        for index in futures.indices where isPending[index] { waitables[index].unregister(waiter) }
     }
 
     /// The next future to finish, or `nil` when every future has been yielded.
@@ -72,17 +78,21 @@ public final class AsCompleted<F: Hashable & Sendable> {
     ///   futures that finished in the meantime, then throws again.
     public func next() throws -> F? {
         while yielded == ready.count {
-            if pending.isEmpty { return nil }
+            if pendingCount == 0 { return nil }
             let finished: [(token: Int, completion: Completion)]
             if let deadline, deadline.hasPassed {
                 finished = waiter.takeNotificationsWithoutWaiting()
                 if finished.isEmpty {
-                    throw TimeoutError("\(pending.count) (of \(futures.count)) futures unfinished")
+                    throw TimeoutError("\(pendingCount) (of \(futures.count)) futures unfinished")
                 }
             } else {
-                finished = try sleep(on: waiter, until: deadline, awaiting: pending.map { waitables[$0].origin })
+                finished = try sleep(
+                    on: waiter, until: deadline,
+                    awaiting: futures.indices.filter { isPending[$0] }.map { waitables[$0].origin })
             }
-            for (index, _) in finished where pending.remove(index) != nil {
+            for (index, _) in finished where isPending[index] {
+                isPending[index] = false
+                pendingCount -= 1
                 ready.append(index)
             }
         }

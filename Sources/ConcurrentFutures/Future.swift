@@ -29,7 +29,7 @@ public final class Future<Value: Sendable>: @unchecked Sendable, Hashable, Custo
     private struct Storage {
         var state: FutureState<Value> = .pending
         var callbacks: [@Sendable (Future<Value>) throws -> Void] = []
-        var waiters: [WaiterRegistration] = []
+        var waiters = WaiterList()
         /// Whether anyone has looked at the outcome (`result`, `exception`, `value`, a
         /// callback). A failed future that nobody looked at reports its error when released.
         var outcomeObserved = false
@@ -114,17 +114,17 @@ public final class Future<Value: Sendable>: @unchecked Sendable, Hashable, Custo
     ///     if queued.cancel() { print("it will never run") }
     @discardableResult
     public func cancel() -> Bool {
-        let outcome: (callbacks: [@Sendable (Future<Value>) throws -> Void], waiters: [WaiterRegistration])?
+        let outcome: (callbacks: [@Sendable (Future<Value>) throws -> Void], waiters: WaiterList)?
         outcome = withStorage { storage in
             switch storage.state {
             case .running, .finished:
                 return nil
             case .cancelled:
-                return ([], [])
+                return ([], WaiterList())
             case .pending:
                 storage.state = .cancelled
                 storage.task = nil
-                defer { storage.callbacks = []; storage.waiters = [] }
+                defer { storage.callbacks = []; storage.waiters = WaiterList() }
                 return (storage.callbacks, storage.waiters)
             }
         }
@@ -289,7 +289,7 @@ public final class Future<Value: Sendable>: @unchecked Sendable, Hashable, Custo
             }
             storage.state = .finished(result)
             storage.task = nil
-            defer { storage.callbacks = []; storage.waiters = [] }
+            defer { storage.callbacks = []; storage.waiters = WaiterList() }
             return (storage.callbacks, storage.waiters)
         }
         let completion: Completion = if case .success = result { .returned } else { .threw }
@@ -300,7 +300,7 @@ public final class Future<Value: Sendable>: @unchecked Sendable, Hashable, Custo
     private func announceCompletion(
         _ completion: Completion,
         callbacks: [@Sendable (Future<Value>) throws -> Void],
-        waiters: [WaiterRegistration]
+        waiters: WaiterList
     ) {
         for registration in waiters {
             registration.waiter.notify(token: registration.token, completion: completion)
@@ -322,7 +322,7 @@ public final class Future<Value: Sendable>: @unchecked Sendable, Hashable, Custo
     }
 
     func unregister(_ waiter: FutureWaiter) {
-        withStorage { storage in storage.waiters.removeAll { $0.waiter === waiter } }
+        withStorage { storage in storage.waiters.remove(waiter) }
     }
 
     /// The state right now (a snapshot).

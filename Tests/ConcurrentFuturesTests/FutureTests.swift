@@ -200,4 +200,32 @@ extension Thread {
         Thread { body(); group.leave() }.start()
         return group
     }
+
+    @Test func everyWaiterOfAFutureHearsOfItsEndAfterTheFirstLeaves() throws {
+        // A future keeps its first waiter in line and the others in an array. Here the first
+        // (an asCompleted) leaves before the end, between two threads waiting in result().
+        let future = Future<Int>()
+        var first: AsCompleted<Future<Int>>? = try asCompleted([future])
+        let results = LockedValue<[Int]>([])
+        let waiting = Arrivals()
+        func waitingThread() -> Thread {
+            Thread {
+                waiting.arrive()
+                if let value = try? future.result(timeout: .seconds(5)) { results.withLock { $0.append(value) } }
+            }
+        }
+        let threadA = waitingThread()
+        threadA.start()
+        #expect(waiting.wait(for: 1))
+        Thread.sleep(forTimeInterval: 0.05)  // let it register behind the asCompleted
+        #expect(first != nil)
+        first = nil  // the first registration leaves
+        let threadB = waitingThread()
+        threadB.start()
+        #expect(waiting.wait(for: 2))
+        Thread.sleep(forTimeInterval: 0.05)
+        try future.setResult(7)
+        for _ in 0..<500 where results.withLock({ $0.count }) < 2 { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(results.withLock { $0 } == [7, 7])
+    }
 }

@@ -287,6 +287,28 @@ struct ThreadPoolExecutorTests {
         #expect(recorder.events.filter { $0.taskID == 1 }.map(\.kind) == [.submitted, .finished(.cancelled)])
     }
 
+    @Test func cancellingAQueuedTaskFreesWhatItCapturedAtOnce() throws {
+        final class Payload: Sendable {}
+        try withThreadPool(maxWorkers: 1) { pool in
+            let gate = Gate()
+            let started = Arrivals()
+            _ = try pool.submit { started.arrive(); gate.wait() }
+            #expect(started.wait(for: 1))
+            weak var captured: Payload?
+            let victim: Future<Int> = try {
+                let payload = Payload()
+                captured = payload
+                return try pool.submit { _ = payload; return 1 }
+            }()
+            #expect(captured != nil, "the queued task keeps its closure")
+            #expect(victim.cancel())
+            // Still in the queue behind the blocked task, but its closure is gone.
+            #expect(captured == nil)
+            #expect(pool.statistics.queued == 1)
+            gate.open()
+        }
+    }
+
     @Test func submitFromInsideATask() throws {
         let result = try withThreadPool(maxWorkers: 2) { pool in
             try pool.submit { try pool.submit { 21 }.result() * 2 }.result(timeout: .seconds(5))
