@@ -18,10 +18,10 @@ import Synchronization
 ///
 /// How it works (the same design as Python's `thread.py`):
 ///
-/// - `submit` wraps the task in a `WorkItem` with a new `Future`, appends it to a FIFO queue,
-///   and makes sure some worker will take it: it wakes an idle worker, or starts a new thread
-///   if every worker is busy and there are fewer than `maxWorkers`. Threads start lazily, one
-///   at a time, and an idle thread is always reused before a new one is started.
+/// - `submit` creates a `Future` that holds the task, appends a `WorkItem` for it to a FIFO
+///   queue, and makes sure some worker will take it: it wakes an idle worker, or starts a new
+///   thread if every worker is busy and there are fewer than `maxWorkers`. Threads start
+///   lazily, one at a time, and an idle thread is always reused before a new one is started.
 /// - Each worker thread loops: take the next work item (sleeping while the queue is empty),
 ///   run it, complete its future. See `Core.runWorker`.
 /// - `shutdown` stops new submissions; the workers finish what is queued, then exit.
@@ -133,7 +133,9 @@ extension ThreadPoolExecutor {
     ///
     /// Locking: one `ConditionLock` guards the queue and the lifecycle. Workers sleep on it
     /// when the queue is empty; `submit` signals it. Counters that change as tasks finish are
-    /// atomics, so a finishing task never takes the lock.
+    /// atomics kept by each worker (see `WorkerThread`), so a finishing task never takes the
+    /// lock. Everything that can be done outside the lock is: the workers take this lock for
+    /// every task, so every instruction spent holding it makes them wait.
     final class Core: @unchecked Sendable {
         /// The pool's life: it accepts work until it is shut down or broken. Both are final;
         /// a broken pool stays broken after `shutdown`, so `submit` keeps saying why.

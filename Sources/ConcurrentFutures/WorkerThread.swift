@@ -14,7 +14,7 @@ final class WorkerThread: @unchecked Sendable {
     /// The pool this thread works for. A strong reference: the pool's shared state lives as
     /// long as one of its threads does, even after the `ThreadPoolExecutor` is gone.
     let pool: ThreadPoolExecutor.Core
-    /// The task this thread is running, for deadlock reports. Only ever read and written by
+    /// The future of the task this thread is running, for deadlock reports. Only ever read and written by
     /// the worker's own thread (hence `@unchecked Sendable` above).
     var currentTask: (any PoolFuture)?
 
