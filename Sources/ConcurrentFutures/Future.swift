@@ -115,6 +115,7 @@ public final class Future<Value: Sendable>: @unchecked Sendable, Hashable, Custo
     @discardableResult
     public func cancel() -> Bool {
         let outcome: (callbacks: [@Sendable (Future<Value>) throws -> Void], waiters: WaiterList)?
+        var droppedTask: (@Sendable () throws -> Value)?
         outcome = withStorage { storage in
             switch storage.state {
             case .running, .finished:
@@ -123,11 +124,13 @@ public final class Future<Value: Sendable>: @unchecked Sendable, Hashable, Custo
                 return ([], WaiterList())
             case .pending:
                 storage.state = .cancelled
-                storage.task = nil
+                // Dropped after the lock is released, not inside it: see `releaseOutsideTheLock`.
+                droppedTask = storage.task.take()
                 defer { storage.callbacks = []; storage.waiters = WaiterList() }
                 return (storage.callbacks, storage.waiters)
             }
         }
+        releaseOutsideTheLock(&droppedTask)
         guard let outcome else { return false }
         announceCompletion(.cancelled, callbacks: outcome.callbacks, waiters: outcome.waiters)
         return true
@@ -283,17 +286,27 @@ public final class Future<Value: Sendable>: @unchecked Sendable, Hashable, Custo
 
     /// Moves the future to `finished`, then wakes its waiters and runs its callbacks.
     func finish(with result: Result<Value, any Error>) throws {
+        var droppedTask: (@Sendable () throws -> Value)?
         let (callbacks, waiters) = try withStorage { storage in
             guard !storage.state.isDone else {
                 throw InvalidStateError("the future is already \(storage.state.name): \(describe(storage.state))")
             }
             storage.state = .finished(result)
-            storage.task = nil
+            droppedTask = storage.task.take()  // set by hand before a worker took it
             defer { storage.callbacks = []; storage.waiters = WaiterList() }
             return (storage.callbacks, storage.waiters)
         }
+        releaseOutsideTheLock(&droppedTask)
         let completion: Completion = if case .success = result { .returned } else { .threw }
         announceCompletion(completion, callbacks: callbacks, waiters: waiters)
+    }
+
+    /// Releases a task that the future no longer needs. Called after the lock is released, never
+    /// inside it: the task's closure may hold the last reference to another future, whose
+    /// `deinit` takes *its* lock, which may be the very same stripe (`LockStripes`): a thread
+    /// locking a mutex it already holds waits forever.
+    private func releaseOutsideTheLock(_ task: inout (@Sendable () throws -> Value)?) {
+        task = nil
     }
 
     /// Tells waiters, then callbacks, that the future is done. Never called with the lock held.

@@ -19,7 +19,9 @@ import Glibc
 /// The price, and why it is safe here: two futures whose addresses pick the same stripe share
 /// a mutex, so one may wait briefly for the other. That is only correct because a future holds
 /// its lock for a few instructions, never blocks or calls out while holding it, and never holds
-/// two locks at once; under those rules sharing cannot deadlock. 256 stripes keep the chance of
+/// two locks at once; under those rules sharing cannot deadlock. "Calls out" includes releasing
+/// the last reference to an object inside the lock: its `deinit` would run there (see
+/// `Future.releaseOutsideTheLock`). 256 stripes keep the chance of
 /// two busy futures sharing one small.
 final class LockStripes: @unchecked Sendable {
     /// The stripes every `Future` uses.

@@ -228,4 +228,36 @@ extension Thread {
         for _ in 0..<500 where results.withLock({ $0.count }) < 2 { Thread.sleep(forTimeInterval: 0.01) }
         #expect(results.withLock { $0 } == [7, 7])
     }
+
+    @Test(.timeLimit(.minutes(1)))
+    func cancellingAFutureWhoseTaskHoldsTheLastReferenceToAnotherDoesNotDeadlock() {
+        // Futures share 256 lock stripes. If cancel() or setResult() released the task inside
+        // the future's lock, the other future's deinit would lock its own stripe right there;
+        // when that is the same stripe, the thread waits for itself forever. So: find pairs
+        // that share a stripe, then cancel one and finish another.
+        var spacers: [Future<Int>] = []  // shift the addresses, so that stripes vary
+        func futureWhoseTaskHoldsTheOnlyReferenceToAnother() -> (future: Future<Int>, sharesStripe: Bool) {
+            let other = Future<Int>()
+            if spacers.count > 10_000 { spacers.removeAll() }
+            spacers += (0..<Int.random(in: 0...7)).map { _ in Future<Int>() }
+            let origin = TaskOrigin(pool: PoolIdentity(name: "test"), taskID: 0, label: nil)
+            let future = Future(origin: origin, task: { other.isDone ? 1 : 0 })
+            let stripes = LockStripes.forFutures
+            return (future, stripes.mutex(for: future) == stripes.mutex(for: other))
+        }
+        var cancelled = false
+        var finished = false
+        for _ in 0..<200_000 where !(cancelled && finished) {
+            let (future, sharesStripe) = futureWhoseTaskHoldsTheOnlyReferenceToAnother()
+            guard sharesStripe else { continue }
+            if !cancelled {
+                #expect(future.cancel())
+                cancelled = true
+            } else {
+                #expect(throws: Never.self) { try future.setResult(1) }
+                finished = true
+            }
+        }
+        #expect(cancelled && finished, "no two futures on the same stripe were found")
+    }
 }
