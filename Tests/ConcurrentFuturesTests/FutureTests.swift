@@ -162,44 +162,6 @@ struct FutureTests {
         #expect(a.erased.as(Future<Int>.self) === a)
         #expect(a.erased.as(Future<String>.self) == nil)
     }
-}
-
-@Suite("Diagnostics", .serialized)
-struct DiagnosticsTests {
-    @Test func throwingCallbackIsReportedAndChangesNothingElse() throws {
-        let future = Future<Int>()
-        let later = LockedValue(false)
-        future.addDoneCallback { _ in throw TestError(99) }
-        future.addDoneCallback { _ in later.withLock { $0 = true } }
-        let reports = try capturingDiagnostics { try future.setResult(1) }
-        let mine = reports.filter { $0.kind == .callbackError && $0.error as? TestError == TestError(99) }
-        #expect(mine.count == 1)
-        #expect(mine.first?.message.contains("exception calling callback for <Future<Int>") == true)
-        #expect(later.withLock { $0 }, "the next callback still ran")
-        #expect(try future.result() == 1)
-    }
-
-    @Test func throwingCallbackOnPoolThreadDoesNotBreakThePool() throws {
-        let reports = try capturingDiagnostics {
-            try withThreadPool(maxWorkers: 1) { pool in
-                let first = try pool.submit { 1 }
-                first.addDoneCallback { _ in throw TestError(5) }
-                _ = try first.result()
-                #expect(try pool.submit { 2 }.result(timeout: .seconds(5)) == 2)
-            }
-        }
-        #expect(reports.contains { $0.error as? TestError == TestError(5) })
-    }
-}
-
-extension Thread {
-    /// Starts a thread running `body`; the returned group is left when it ends.
-    static func detachNewThreadForTest(_ body: @escaping @Sendable () -> Void) -> DispatchGroup {
-        let group = DispatchGroup()
-        group.enter()
-        Thread { body(); group.leave() }.start()
-        return group
-    }
 
     @Test func everyWaiterOfAFutureHearsOfItsEndAfterTheFirstLeaves() throws {
         // A future keeps its first waiter in line and the others in an array. Here the first
@@ -259,5 +221,43 @@ extension Thread {
             }
         }
         #expect(cancelled && finished, "no two futures on the same stripe were found")
+    }
+}
+
+@Suite("Diagnostics", .serialized)
+struct DiagnosticsTests {
+    @Test func throwingCallbackIsReportedAndChangesNothingElse() throws {
+        let future = Future<Int>()
+        let later = LockedValue(false)
+        future.addDoneCallback { _ in throw TestError(99) }
+        future.addDoneCallback { _ in later.withLock { $0 = true } }
+        let reports = try capturingDiagnostics { try future.setResult(1) }
+        let mine = reports.filter { $0.kind == .callbackError && $0.error as? TestError == TestError(99) }
+        #expect(mine.count == 1)
+        #expect(mine.first?.message.contains("exception calling callback for <Future<Int>") == true)
+        #expect(later.withLock { $0 }, "the next callback still ran")
+        #expect(try future.result() == 1)
+    }
+
+    @Test func throwingCallbackOnPoolThreadDoesNotBreakThePool() throws {
+        let reports = try capturingDiagnostics {
+            try withThreadPool(maxWorkers: 1) { pool in
+                let first = try pool.submit { 1 }
+                first.addDoneCallback { _ in throw TestError(5) }
+                _ = try first.result()
+                #expect(try pool.submit { 2 }.result(timeout: .seconds(5)) == 2)
+            }
+        }
+        #expect(reports.contains { $0.error as? TestError == TestError(5) })
+    }
+}
+
+extension Thread {
+    /// Starts a thread running `body`; the returned group is left when it ends.
+    static func detachNewThreadForTest(_ body: @escaping @Sendable () -> Void) -> DispatchGroup {
+        let group = DispatchGroup()
+        group.enter()
+        Thread { body(); group.leave() }.start()
+        return group
     }
 }
