@@ -36,6 +36,25 @@ public final class Future<Value: Sendable>: @unchecked Sendable, Hashable, Custo
         /// A pool's future holds the task that will produce its value until a worker takes it
         /// (`takeTaskToRun`); cancelling drops it, freeing whatever it captured at once.
         var task: (@Sendable () throws -> Value)?
+
+        /// Moves to a final state (`cancelled` or `finished`) and hands over what must be dealt
+        /// with once the lock is released: the callbacks and waiters to tell, and the task, if a
+        /// worker never took it. The task is handed over rather than dropped here because its
+        /// closure may hold the last reference to another future, whose `deinit` would take
+        /// *its* lock inside ours, and that can be the very same stripe (`LockStripes`): a
+        /// thread locking a mutex it already holds waits forever.
+        mutating func end(as finalState: FutureState<Value>) -> Ending {
+            state = finalState
+            defer { callbacks = []; waiters = WaiterList() }
+            return Ending(callbacks: callbacks, waiters: waiters, unusedTask: task.take())
+        }
+    }
+
+    /// What `Storage.end(as:)` hands over, to be used (and released) outside the lock.
+    private struct Ending {
+        var callbacks: [@Sendable (Future<Value>) throws -> Void] = []
+        var waiters = WaiterList()
+        var unusedTask: (@Sendable () throws -> Value)?
     }
 
     /// Guarded by the future's lock: touch it only inside `withStorage`.
@@ -55,13 +74,9 @@ public final class Future<Value: Sendable>: @unchecked Sendable, Hashable, Custo
         storage = Storage()
     }
 
-    init(origin: TaskOrigin) {
-        self.origin = origin
-        storage = Storage()
-    }
-
-    /// A future that holds the task producing its value, for a pool to run (see `WorkItem`).
-    init(origin: TaskOrigin, task: @escaping @Sendable () throws -> Value) {
+    /// A future of an executor's task. A thread pool's future also holds the task that will
+    /// produce its value, for a worker to take (see `WorkItem`).
+    init(origin: TaskOrigin, task: (@Sendable () throws -> Value)? = nil) {
         self.origin = origin
         storage = Storage(task: task)
     }
@@ -114,25 +129,18 @@ public final class Future<Value: Sendable>: @unchecked Sendable, Hashable, Custo
     ///     if queued.cancel() { print("it will never run") }
     @discardableResult
     public func cancel() -> Bool {
-        let outcome: (callbacks: [@Sendable (Future<Value>) throws -> Void], waiters: WaiterList)?
-        var droppedTask: (@Sendable () throws -> Value)?
-        outcome = withStorage { storage in
+        let ending: Ending? = withStorage { storage in
             switch storage.state {
             case .running, .finished:
                 return nil
             case .cancelled:
-                return ([], WaiterList())
+                return Ending()
             case .pending:
-                storage.state = .cancelled
-                // Dropped after the lock is released, not inside it: see `releaseOutsideTheLock`.
-                droppedTask = storage.task.take()
-                defer { storage.callbacks = []; storage.waiters = WaiterList() }
-                return (storage.callbacks, storage.waiters)
+                return storage.end(as: .cancelled)
             }
         }
-        releaseOutsideTheLock(&droppedTask)
-        guard let outcome else { return false }
-        announceCompletion(.cancelled, callbacks: outcome.callbacks, waiters: outcome.waiters)
+        guard let ending else { return false }
+        announceCompletion(.cancelled, ending)
         return true
     }
 
@@ -286,39 +294,23 @@ public final class Future<Value: Sendable>: @unchecked Sendable, Hashable, Custo
 
     /// Moves the future to `finished`, then wakes its waiters and runs its callbacks.
     func finish(with result: Result<Value, any Error>) throws {
-        var droppedTask: (@Sendable () throws -> Value)?
-        let (callbacks, waiters) = try withStorage { storage in
+        let ending = try withStorage { storage in
             guard !storage.state.isDone else {
                 throw InvalidStateError("the future is already \(storage.state.name): \(describe(storage.state))")
             }
-            storage.state = .finished(result)
-            droppedTask = storage.task.take()  // set by hand before a worker took it
-            defer { storage.callbacks = []; storage.waiters = WaiterList() }
-            return (storage.callbacks, storage.waiters)
+            return storage.end(as: .finished(result))
         }
-        releaseOutsideTheLock(&droppedTask)
         let completion: Completion = if case .success = result { .returned } else { .threw }
-        announceCompletion(completion, callbacks: callbacks, waiters: waiters)
-    }
-
-    /// Releases a task that the future no longer needs. Called after the lock is released, never
-    /// inside it: the task's closure may hold the last reference to another future, whose
-    /// `deinit` takes *its* lock, which may be the very same stripe (`LockStripes`): a thread
-    /// locking a mutex it already holds waits forever.
-    private func releaseOutsideTheLock(_ task: inout (@Sendable () throws -> Value)?) {
-        task = nil
+        announceCompletion(completion, ending)
     }
 
     /// Tells waiters, then callbacks, that the future is done. Never called with the lock held.
-    private func announceCompletion(
-        _ completion: Completion,
-        callbacks: [@Sendable (Future<Value>) throws -> Void],
-        waiters: WaiterList
-    ) {
-        for registration in waiters {
+    /// (The ending's unused task, if any, is released with it, also outside the lock.)
+    private func announceCompletion(_ completion: Completion, _ ending: Ending) {
+        for registration in ending.waiters {
             registration.waiter.notify(token: registration.token, completion: completion)
         }
-        for callback in callbacks {
+        for callback in ending.callbacks {
             invoke(callback)
         }
     }

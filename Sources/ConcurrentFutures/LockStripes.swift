@@ -21,8 +21,8 @@ import Glibc
 /// its lock for a few instructions, never blocks or calls out while holding it, and never holds
 /// two locks at once; under those rules sharing cannot deadlock. "Calls out" includes releasing
 /// the last reference to an object inside the lock: its `deinit` would run there (see
-/// `Future.releaseOutsideTheLock`). 256 stripes keep the chance of
-/// two busy futures sharing one small.
+/// `Future.Storage.end(as:)`). 256 stripes keep the chance of two busy futures sharing one
+/// small.
 final class LockStripes: @unchecked Sendable {
     /// The stripes every `Future` uses.
     static let forFutures = LockStripes(count: 256)

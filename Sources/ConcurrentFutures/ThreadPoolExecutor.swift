@@ -383,6 +383,8 @@ extension ThreadPoolExecutor {
         // MARK: Hearing from work items (on the worker thread)
 
         func taskStarted(_ item: some PoolFuture, worker: WorkerThread) {
+            // Checked here too, not only in `report`: without an observer, not even the event
+            // (and a copy of the worker's name) is made. This runs for every task.
             if observer != nil { report(item, .started(worker: worker.name)) }
         }
 
@@ -406,7 +408,12 @@ extension ThreadPoolExecutor {
 
         /// Workers running a task right now. Lock held.
         private var busyWorkerCount: Int {
-            workers.values.reduce(0) { count, worker in count + (worker.isBusy.load(ordering: .relaxed) ? 1 : 0) }
+            sumOverWorkers { $0.isBusy.load(ordering: .relaxed) ? 1 : 0 }
+        }
+
+        /// `count` added up over the live workers. Lock held.
+        private func sumOverWorkers(_ count: (WorkerThread) -> Int) -> Int {
+            workers.values.reduce(0) { total, worker in total + count(worker) }
         }
 
         private func report(_ item: some PoolFuture, _ kind: TaskEvent.Kind) {
@@ -507,11 +514,11 @@ extension ThreadPoolExecutor {
                     queued: queue.count,
                     running: busyWorkerCount,
                     completed: completedTasks.load(ordering: .relaxed)
-                        + workers.values.reduce(0) { $0 + $1.completedTasks.load(ordering: .relaxed) },
+                        + sumOverWorkers { $0.completedTasks.load(ordering: .relaxed) },
                     failed: failedTasks.load(ordering: .relaxed)
-                        + workers.values.reduce(0) { $0 + $1.failedTasks.load(ordering: .relaxed) },
+                        + sumOverWorkers { $0.failedTasks.load(ordering: .relaxed) },
                     cancelled: cancelledTasks.load(ordering: .relaxed)
-                        + workers.values.reduce(0) { $0 + $1.cancelledTasks.load(ordering: .relaxed) },
+                        + sumOverWorkers { $0.cancelledTasks.load(ordering: .relaxed) },
                     liveWorkers: liveWorkers,
                     idleWorkers: idleWorkers
                 )
