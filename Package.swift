@@ -1,21 +1,24 @@
 // swift-tools-version: 6.0
 //
-// The workbook is one package with no dependencies outside the Swift toolchain.
+// The workbook is one package with no dependencies outside the Swift toolchain. Sources/ has
+// three places:
 //
-//   Sources/ConcurrentFutures  the pool library: a Swift port of Python's concurrent.futures
-//   Sources/LessonSupport      what the lessons share: narration, a local HTTP server, timelines
-//   Sources/Reliability        the stress run and memory checks (`swift run -c release stress`)
-//   Sources/bench              benchmarks against GCD, Swift concurrency and CPython
-//   Sources/Workbook*, Sources/ExerciseKit, Sources/workbook
-//                              the course index, the checks and `swift run workbook`
+//   Sources/ConcurrentFutures  the pool library: a Swift port of Python's concurrent.futures,
+//                              and under Platform/ the one module that talks to the operating
+//                              system (Linux or macOS)
+//   Sources/Course             the course's machinery: what the lessons share (LessonSupport),
+//                              the course index, the exercise checks and `swift run workbook`
+//   Sources/Measuring          the measuring tools: `swift run -c release bench` and `stress`
+//
 //   Lessons/lessonNN           one executable per lesson: `swift run lesson01`
 //   Exercises/, Solutions/     the exercises (stubs) and their verified solutions
 //   Tests/                     `swift test`
 import PackageDescription
 
-/// GNU extensions of Glibc (`pthread_setname_np`, `pipe2`, ...) are hidden unless `_GNU_SOURCE`
-/// is defined for the Clang importer. A plain define, no unsafe flags.
-let glibcExtensions: [CSetting] = [.define("_GNU_SOURCE")]
+/// GNU extensions of Glibc (`pipe2`, `accept4`, `sched_getaffinity`, ...) are hidden unless
+/// `_GNU_SOURCE` is defined for the Clang importer. Only the platform layer uses them, and only
+/// on Linux: everywhere else, the plain POSIX spellings (which macOS shares) are the ones seen.
+let glibcExtensions: [CSetting] = [.define("_GNU_SOURCE", .when(platforms: [.linux]))]
 
 /// The pool library is generic (`Future<Value>`, `submit<T>`), and generic code compiled in one
 /// module runs *unspecialized* when called from another: every use of a generic type costs a
@@ -28,156 +31,96 @@ let crossModuleOptimization: [SwiftSetting] = [
     .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
 ]
 
+/// The lessons: `swift run lesson01` ... `swift run lesson15`. The numbers are the course's
+/// contract (README: "The course"); each lesson is one folder with its `main.swift` and notes.
+let lessonNumbers = (1...15).map { $0 < 10 ? "0\($0)" : "\($0)" }
+
 let package = Package(
     name: "ThreadPoolWorkbook",
+    // Synchronization's `Atomic` and `Mutex` need macOS 15; Linux has no such floor.
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "ConcurrentFutures", targets: ["ConcurrentFutures"]),
     ],
     targets: [
+        // The only module that imports Glibc or Darwin; see Sources/ConcurrentFutures/Platform.
+        .target(
+            name: "SystemPlatform",
+            path: "Sources/ConcurrentFutures/Platform",
+            cSettings: glibcExtensions
+        ),
         .target(
             name: "ConcurrentFutures",
-            cSettings: glibcExtensions,
+            dependencies: ["SystemPlatform"],
+            exclude: ["Platform"],
             swiftSettings: crossModuleOptimization
         ),
         .target(
             name: "LessonSupport",
-            dependencies: ["ConcurrentFutures"],
-            cSettings: glibcExtensions
-        ),
-        .executableTarget(
-            name: "lesson01",
-            dependencies: ["ConcurrentFutures", "LessonSupport"],
-            path: "Lessons/lesson01",
-            exclude: ["README.md"]
-        ),
-        .executableTarget(
-            name: "lesson02",
-            dependencies: ["ConcurrentFutures", "LessonSupport"],
-            path: "Lessons/lesson02",
-            exclude: ["README.md"]
-        ),
-        .executableTarget(
-            name: "lesson03",
-            dependencies: ["ConcurrentFutures", "LessonSupport"],
-            path: "Lessons/lesson03",
-            exclude: ["README.md"]
-        ),
-        .executableTarget(
-            name: "lesson04",
-            dependencies: ["ConcurrentFutures", "LessonSupport"],
-            path: "Lessons/lesson04",
-            exclude: ["README.md"]
-        ),
-        .executableTarget(
-            name: "lesson05",
-            dependencies: ["ConcurrentFutures", "LessonSupport"],
-            path: "Lessons/lesson05",
-            exclude: ["README.md"]
-        ),
-        .executableTarget(
-            name: "lesson06",
-            dependencies: ["ConcurrentFutures", "LessonSupport"],
-            path: "Lessons/lesson06",
-            exclude: ["README.md"]
-        ),
-        .executableTarget(
-            name: "lesson07",
-            dependencies: ["ConcurrentFutures", "LessonSupport"],
-            path: "Lessons/lesson07",
-            exclude: ["README.md"]
-        ),
-        .executableTarget(
-            name: "lesson08",
-            dependencies: ["ConcurrentFutures", "LessonSupport"],
-            path: "Lessons/lesson08",
-            exclude: ["README.md"]
-        ),
-        .executableTarget(
-            name: "lesson09",
-            dependencies: ["ConcurrentFutures", "LessonSupport"],
-            path: "Lessons/lesson09",
-            exclude: ["README.md"]
-        ),
-        .executableTarget(
-            name: "lesson10",
-            dependencies: ["ConcurrentFutures", "LessonSupport"],
-            path: "Lessons/lesson10",
-            exclude: ["README.md"]
-        ),
-        .executableTarget(
-            name: "lesson11",
-            dependencies: ["ConcurrentFutures", "LessonSupport"],
-            path: "Lessons/lesson11",
-            exclude: ["README.md"]
-        ),
-        .executableTarget(
-            name: "lesson12",
-            dependencies: ["ConcurrentFutures", "LessonSupport"],
-            path: "Lessons/lesson12",
-            exclude: ["README.md"]
-        ),
-        .executableTarget(
-            name: "lesson13",
-            dependencies: ["ConcurrentFutures", "LessonSupport"],
-            path: "Lessons/lesson13",
-            exclude: ["README.md"]
-        ),
-        .executableTarget(
-            name: "lesson14",
-            dependencies: ["ConcurrentFutures", "LessonSupport"],
-            path: "Lessons/lesson14",
-            exclude: ["README.md"]
-        ),
-        .executableTarget(
-            name: "lesson15",
-            dependencies: ["ConcurrentFutures", "LessonSupport"],
-            path: "Lessons/lesson15",
-            exclude: ["README.md"]
+            dependencies: ["ConcurrentFutures", "SystemPlatform"],
+            path: "Sources/Course/LessonSupport"
         ),
         // The reliability suite: a stress run and memory checks, shared by the tests (small)
         // and `swift run -c release stress` (full size).
         .target(
             name: "Reliability",
-            dependencies: ["ConcurrentFutures"]
+            dependencies: ["ConcurrentFutures", "SystemPlatform"],
+            path: "Sources/Measuring/Reliability"
         ),
         .executableTarget(
             name: "stress",
-            dependencies: ["Reliability"]
+            dependencies: ["Reliability"],
+            path: "Sources/Measuring/stress"
         ),
         // `swift run -c release bench`: the library against GCD, Swift concurrency and CPython.
         .executableTarget(
             name: "bench",
-            dependencies: ["ConcurrentFutures"],
+            dependencies: ["ConcurrentFutures", "SystemPlatform"],
+            path: "Sources/Measuring/bench",
             exclude: ["python"]
         ),
         .testTarget(
+            name: "SystemPlatformTests",
+            dependencies: ["SystemPlatform"],
+            cSettings: glibcExtensions  // pthread_getattr_np, to read a thread's stack size back
+        ),
+        .testTarget(
             name: "ConcurrentFuturesTests",
-            dependencies: ["ConcurrentFutures", "Reliability", "stress"]
+            dependencies: ["ConcurrentFutures", "SystemPlatform", "Reliability", "stress"]
         ),
         .testTarget(
             name: "LessonSupportTests",
-            dependencies: ["LessonSupport", "ConcurrentFutures"]
+            dependencies: ["LessonSupport", "ConcurrentFutures", "SystemPlatform"]
         ),
         // The process pool's tests start real worker processes: ProcessPoolWorker, a small
         // program built next to the test runner, registers the tasks of ProcessPoolTestTasks.
         .target(
             name: "ProcessPoolTestTasks",
-            dependencies: ["ConcurrentFutures"],
+            dependencies: ["ConcurrentFutures", "SystemPlatform"],
             path: "Tests/ProcessPoolTestTasks"
         ),
         .executableTarget(
             name: "ProcessPoolWorker",
-            dependencies: ["ConcurrentFutures", "ProcessPoolTestTasks"],
+            dependencies: ["ConcurrentFutures", "ProcessPoolTestTasks", "SystemPlatform"],
             path: "Tests/ProcessPoolWorker",
             exclude: ["python"]
         ),
         .testTarget(
             name: "ProcessPoolTests",
-            dependencies: ["ConcurrentFutures", "ProcessPoolTestTasks", "ProcessPoolWorker"]
+            dependencies: ["ConcurrentFutures", "ProcessPoolTestTasks", "ProcessPoolWorker", "SystemPlatform"]
         ),
     ],
     swiftLanguageModes: [.v6]
 )
+
+for number in lessonNumbers {
+    package.targets.append(.executableTarget(
+        name: "lesson" + number,
+        dependencies: ["ConcurrentFutures", "LessonSupport", "SystemPlatform"],
+        path: "Lessons/lesson" + number,
+        exclude: ["README.md"]
+    ))
+}
 
 // MARK: - Exercises, solutions and the `workbook` tool (README: "Exercises and the workbook")
 //
@@ -187,7 +130,7 @@ let package = Package(
 // checked. The solutions are one module (`Solutions`): their names never clash. The checks
 // (`WorkbookChecks`) take an implementation as a value, so the same checks run against an
 // exercise and against its solution. This list must match the course index in
-// Sources/WorkbookCourse/CourseExercises.swift; a test checks that it does.
+// Sources/Course/WorkbookCourse/CourseExercises.swift; a test checks that it does.
 let exerciseFolders = [
     "02a-two-pages",
     "02b-receipts",
@@ -213,11 +156,17 @@ let exerciseFolders = [
 ]
 let exerciseModules: [Target.Dependency] = exerciseFolders.map { .target(name: "Exercise" + $0.prefix(3)) }
 package.targets += [
-    .target(name: "WorkbookCourse"),
-    .target(name: "ExerciseKit", dependencies: ["ConcurrentFutures"]),
-    .target(name: "WorkbookChecks", dependencies: ["ConcurrentFutures", "ExerciseKit", "WorkbookCourse"]),
-    .target(name: "WorkbookTool", dependencies: ["ConcurrentFutures", "WorkbookCourse"]),
-    .executableTarget(name: "workbook", dependencies: ["WorkbookTool"], exclude: ["Originals"]),
+    .target(name: "WorkbookCourse", path: "Sources/Course/WorkbookCourse"),
+    .target(name: "ExerciseKit", dependencies: ["ConcurrentFutures", "SystemPlatform"], path: "Sources/Course/ExerciseKit"),
+    .target(
+        name: "WorkbookChecks", dependencies: ["ConcurrentFutures", "ExerciseKit", "WorkbookCourse", "SystemPlatform"],
+        path: "Sources/Course/WorkbookChecks"
+    ),
+    .target(
+        name: "WorkbookTool", dependencies: ["ConcurrentFutures", "WorkbookCourse", "SystemPlatform"],
+        path: "Sources/Course/WorkbookTool"
+    ),
+    .executableTarget(name: "workbook", dependencies: ["WorkbookTool"], path: "Sources/Course/workbook", exclude: ["Originals"]),
     .target(name: "Solutions", dependencies: ["ConcurrentFutures", "ExerciseKit"], path: "Solutions"),
     .testTarget(
         name: "WorkbookTests",
@@ -239,7 +188,7 @@ for folder in exerciseFolders {
         .executableTarget(
             name: "check-" + id,
             dependencies: ["WorkbookChecks", .target(name: "Exercise" + id)],
-            path: "Sources/WorkbookRunners/" + id
+            path: "Sources/Course/WorkbookRunners/" + id
         ),
     ]
 }

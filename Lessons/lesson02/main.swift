@@ -9,7 +9,7 @@
 //   swift run lesson02 --help
 
 import ConcurrentFutures
-import Glibc
+import SystemPlatform
 import LessonSupport
 
 let info = LessonInfo(

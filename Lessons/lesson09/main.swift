@@ -9,7 +9,7 @@
 //   swift run lesson09 --help
 
 import ConcurrentFutures
-import Glibc
+import SystemPlatform
 import LessonSupport
 
 let info = LessonInfo(

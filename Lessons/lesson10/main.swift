@@ -10,7 +10,7 @@
 //   swift run lesson10 --help
 
 import ConcurrentFutures
-import Glibc
+import SystemPlatform
 import LessonSupport
 
 let info = LessonInfo(
@@ -66,8 +66,7 @@ func writeFile(_ path: String, _ text: String) {
 
 /// The name the operating system gives the calling thread (what `top -H` shows).
 func systemThreadName() -> String {
-    let bytes = (try? readFile("/proc/thread-self/comm")) ?? []
-    return String(decoding: bytes, as: UTF8.self).trimmingTrailingNewline()
+    currentThreadName()
 }
 
 extension String {
@@ -76,11 +75,9 @@ extension String {
     }
 }
 
-/// How many threads this process has right now (the `Threads:` line of /proc/self/status).
+/// How many threads this process has right now.
 func processThreadCount() -> Int {
-    let status = String(decoding: (try? readFile("/proc/self/status")) ?? [], as: UTF8.self)
-    let line = status.split(separator: "\n").first { $0.hasPrefix("Threads:") }
-    return line.flatMap { Int($0.dropFirst("Threads:".count).filter(\.isNumber)) } ?? 0
+    threadCount()
 }
 
 /// The number of CPU cores this process may use (Python 3.13: `os.process_cpu_count()`). The

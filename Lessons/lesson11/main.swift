@@ -12,7 +12,7 @@
 //   swift run lesson11 --help
 
 import ConcurrentFutures
-import Glibc
+import SystemPlatform
 import LessonSupport
 
 // MARK: - The tasks worker processes can run
@@ -84,16 +84,9 @@ enum LeakyParse: ProcessTask {
     }
 }
 
-/// This process's resident memory, from /proc/self/statm (pages in use × page size).
+/// This process's resident memory, in MiB.
 func residentMegabytes() -> Int {
-    let fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return 0 }
-    defer { close(fd) }
-    var buffer = [UInt8](repeating: 0, count: 128)
-    let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-    let fields = String(decoding: buffer[..<max(0, count)], as: UTF8.self).split(separator: " ")
-    guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
-    return (pages * Int(sysconf(Int32(_SC_PAGESIZE)))) >> 20
+    residentMemoryBytes() >> 20
 }
 
 /// An open file: meaningful in this process only. Encoding it fails, as pickling a file object
@@ -141,13 +134,7 @@ let cores = ProcessPoolExecutor.defaultMaxWorkers
 
 /// CPU time used so far by this process and by its children that have ended and been collected.
 func cpuTime() -> Duration {
-    func total(_ who: Int32) -> Duration {
-        var usage = rusage()
-        getrusage(who, &usage)
-        return .seconds(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-            + .microseconds(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
-    }
-    return total(RUSAGE_SELF.rawValue) + total(RUSAGE_CHILDREN.rawValue)
+    resourceUsage(of: .currentProcess).cpu + resourceUsage(of: .collectedChildren).cpu
 }
 
 /// 1.83 as "1.8".
@@ -468,11 +455,11 @@ say("""
     code instead of serving the pool. In Python (with the "spawn" start method, the default on \
     Windows and macOS) the child re-runs the main module and stops with a `RuntimeError` about \
     the "bootstrapping phase". Here a pool refuses to start inside a worker, and the parent's \
-    pool breaks with an explanation. Below, the pool is pointed at `/bin/true`, which stands \
+    pool breaks with an explanation. Below, the pool is pointed at `/usr/bin/true`, which stands \
     for a program without the guard: it starts, never says hello, and exits.
     """)
 do {
-    try withProcessPool(tasks: lessonTasks, maxWorkers: 1, executable: .path("/bin/true"), workerOutput: .discard) { pool in
+    try withProcessPool(tasks: lessonTasks, maxWorkers: 1, executable: .path("/usr/bin/true"), workerOutput: .discard) { pool in
         _ = try pool.submit(Square.self, 7).result()
     }
 } catch {

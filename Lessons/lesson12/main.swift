@@ -10,7 +10,7 @@
 //   swift run lesson12 --help
 
 import ConcurrentFutures
-import Glibc
+import SystemPlatform
 import LessonSupport
 
 // MARK: - Worker processes start here (lesson 11)
@@ -59,23 +59,12 @@ func countPrimes(in range: Range<Int>) -> Int {
 
 /// CPU time used and context switches suffered by this process so far.
 func resourceUsage() -> (cpu: Duration, involuntarySwitches: Int) {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    let cpu = Duration.seconds(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-        + .microseconds(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
-    return (cpu, usage.ru_nivcsw)
+    resourceUsage(of: .currentProcess)
 }
 
-/// How many threads this process has right now (the `Threads:` line of /proc/self/status).
+/// How many threads this process has right now.
 func processThreadCount() -> Int {
-    let fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return 0 }
-    defer { close(fd) }
-    var buffer = [UInt8](repeating: 0, count: 8_192)
-    let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-    let status = String(decoding: buffer[..<max(0, count)], as: UTF8.self)
-    let line = status.split(separator: "\n").first { $0.hasPrefix("Threads:") }
-    return line.flatMap { Int($0.dropFirst("Threads:".count).filter(\.isNumber)) } ?? 0
+    threadCount()
 }
 
 /// Sleeps the calling thread.

@@ -9,7 +9,7 @@
 //   swift run lesson13 --help
 
 import ConcurrentFutures
-import Glibc
+import SystemPlatform
 import LessonSupport
 
 let info = LessonInfo(
@@ -75,7 +75,7 @@ final class LogFile: Sendable {
     /// Appends one line, stamped with the time `at` (milliseconds since the log was opened).
     func write(_ message: String, at time: ContinuousClock.Instant = .now) {
         let line = Array("+\(milliseconds(time - start)) ms  \(message)\n".utf8)
-        _ = line.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        _ = line.withUnsafeBytes { SystemPlatform.write(descriptor, $0.baseAddress, $0.count) }
     }
 
     /// The pool's observer: one line per event, stamped with the event's own time.

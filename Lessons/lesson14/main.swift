@@ -10,7 +10,7 @@
 //   swift run lesson14 --help
 
 import ConcurrentFutures
-import Glibc
+import SystemPlatform
 import LessonSupport
 
 let info = LessonInfo(

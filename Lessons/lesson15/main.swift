@@ -10,7 +10,7 @@
 //   swift run lesson15 --help
 
 import ConcurrentFutures
-import Glibc
+import SystemPlatform
 import LessonSupport
 
 let info = LessonInfo(

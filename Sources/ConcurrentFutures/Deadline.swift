@@ -1,22 +1,17 @@
-import Glibc
+import SystemPlatform
 
 /// A moment on the monotonic clock, used for every timed wait in the library.
 ///
 /// Python measures timeouts with `time.monotonic()`, a clock that never jumps when someone sets
-/// the wall clock. `CLOCK_MONOTONIC` is the same clock, and it is also the clock our condition
-/// variables are told to use (see `ConditionLock`), so a deadline can be handed to
-/// `pthread_cond_timedwait` as it is.
+/// the wall clock. `monotonicNanoseconds()` reads the same kind of clock, and `ConditionLock`
+/// times its waits on it, so a deadline can be handed to a timed wait as it is.
 ///
 /// A timeout of `nil` means "wait forever"; it becomes a `nil` deadline.
 struct Deadline: Comparable, Sendable {
     /// Nanoseconds since an arbitrary fixed point (the machine's boot).
     let nanoseconds: Int64
 
-    static var now: Deadline {
-        var now = Glibc.timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Deadline(nanoseconds: Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec))
-    }
+    static var now: Deadline { Deadline(nanoseconds: monotonicNanoseconds()) }
 
     /// The deadline `timeout` from now; `nil` for no timeout.
     ///
@@ -45,11 +40,6 @@ struct Deadline: Comparable, Sendable {
     }
 
     var hasPassed: Bool { Deadline.now >= self }
-
-    /// The deadline as the absolute `timespec` that `pthread_cond_timedwait` expects.
-    var absoluteTime: Glibc.timespec {
-        Glibc.timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
-    }
 
     static func < (lhs: Deadline, rhs: Deadline) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
 }

@@ -1,4 +1,4 @@
-import Glibc
+import SystemPlatform
 
 /// The eventual result of a task: a receipt you get at once from `submit`, and redeem later
 /// with `result()`.

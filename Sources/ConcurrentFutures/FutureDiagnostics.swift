@@ -1,4 +1,4 @@
-import Glibc
+import SystemPlatform
 
 /// Where the library reports problems that have no caller to throw to: a done-callback that
 /// threw, a worker initializer that failed, a task's error that nobody ever looked at. By
@@ -76,7 +76,12 @@ public enum FutureDiagnostics {
     static func printToStandardError(_ line: String) {
         var bytes = Array((line + "\n").utf8)
         bytes.withUnsafeMutableBytes { buffer in
-            _ = Glibc.write(2, buffer.baseAddress, buffer.count)
+            _ = writeToStandardError(buffer)
         }
     }
+}
+
+/// `write(2, ...)`, from a scope where `write` means the C function.
+private func writeToStandardError(_ bytes: UnsafeMutableRawBufferPointer) -> Int {
+    write(2, bytes.baseAddress, bytes.count)
 }

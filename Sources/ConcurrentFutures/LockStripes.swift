@@ -1,4 +1,4 @@
-import Glibc
+import SystemPlatform
 
 /// A fixed set of mutexes shared by many objects: each object locks the mutex its address
 /// picks. This is *lock striping*; the Objective-C runtime guards atomic properties the same
@@ -27,16 +27,16 @@ final class LockStripes: @unchecked Sendable {
     /// The stripes every `Future` uses.
     static let forFutures = LockStripes(count: 256)
 
-    /// Each mutex gets a cache line (64 bytes) of its own, so that threads locking neighbouring
-    /// stripes do not slow each other down by writing to the same line (false sharing).
-    private static let stride = 64
+    /// Each mutex gets a cache line of its own (`cacheLineSize`: 64 bytes, 128 on Apple
+    /// silicon), so that threads locking neighbouring stripes do not slow each other down by
+    /// writing to the same line (false sharing).
+    private static let stride = max(cacheLineSize, MemoryLayout<pthread_mutex_t>.size)
     private let base: UnsafeMutableRawPointer
     private let count: Int
 
     /// - Parameter count: a power of two, so that `& (count - 1)` picks a stripe.
     init(count: Int) {
         precondition(count > 0 && count & (count - 1) == 0, "the number of stripes must be a power of two")
-        precondition(MemoryLayout<pthread_mutex_t>.size <= LockStripes.stride)
         self.count = count
         base = .allocate(byteCount: count * LockStripes.stride, alignment: LockStripes.stride)
         for index in 0..<count {

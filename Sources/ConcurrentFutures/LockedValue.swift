@@ -1,4 +1,4 @@
-import Glibc
+import SystemPlatform
 
 /// A value shared by several threads, guarded by a lock: the only way to the value is
 /// `withLock`, so no thread can forget to take the lock.

@@ -1,4 +1,4 @@
-import Glibc
+import SystemPlatform
 import Synchronization
 
 /// An executor that runs tasks on a pool of worker threads.
@@ -170,7 +170,7 @@ extension ThreadPoolExecutor {
         /// Threads that nobody has promised to join yet, by worker index. A worker that exits
         /// while still listed here detaches itself, so its resources are freed; `shutdown(wait:
         /// true)` takes threads out of this list and joins them.
-        private var unjoinedThreads: [Int: pthread_t] = [:]
+        private var unjoinedThreads: [Int: ThreadHandle] = [:]
         /// Workers blocked in a wait, with no timeout, for tasks of this pool only: by worker
         /// index, the task the worker runs and the tasks it waits for. See `sleep(on:...)`.
         private var blockedWorkers: [Int: (running: TaskOrigin?, awaiting: [TaskOrigin])] = [:]
@@ -356,7 +356,7 @@ extension ThreadPoolExecutor {
             cancelledTasks.add(worker.cancelledTasks.load(ordering: .relaxed), ordering: .relaxed)
             updateEveryWorkerBlocked()
             if let thread = unjoinedThreads.removeValue(forKey: worker.index) {
-                pthread_detach(thread)  // nobody will join this thread: free it when it ends
+                thread.detach()  // nobody will join this thread: free it when it ends
             }
             condition.unlock()
             condition.broadcast()  // wakes `shutdown(wait: true)`, which waits for liveWorkers == 0
@@ -429,7 +429,7 @@ extension ThreadPoolExecutor {
             if case .accepting = lifecycle { lifecycle = .shutDown }
             let toCancel = cancelFutures ? queue.removeAll() : []
             queuedTasks.subtract(toCancel.count, ordering: .relaxed)
-            var toJoin: [pthread_t] = []
+            var toJoin: [ThreadHandle] = []
             if wait {
                 // A worker that shuts down its own pool cannot join itself.
                 let ownIndex = isOwnWorker ? WorkerThread.current?.index : nil
@@ -446,7 +446,7 @@ extension ThreadPoolExecutor {
                 report(item.future, .finished(.cancelled))
             }
             guard wait else { return }
-            for thread in toJoin { pthread_join(thread, nil) }
+            for thread in toJoin { thread.join() }
             // Threads joined by someone else (a concurrent shutdown) or already detached:
             // wait until they are gone too.
             condition.lock()

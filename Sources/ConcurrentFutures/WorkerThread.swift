@@ -1,4 +1,4 @@
-import Glibc
+import SystemPlatform
 import Synchronization
 
 /// A pool's worker: one operating-system thread, its name and the pool it works for.
@@ -39,26 +39,19 @@ final class WorkerThread: @unchecked Sendable {
         return Unmanaged<WorkerThread>.fromOpaque(pointer).takeUnretainedValue()
     }
 
-    /// Starts the operating-system thread. Returns its handle, or the `errno` of `pthread_create`.
-    func start() -> Result<pthread_t, StartError> {
-        var thread = pthread_t()
-        // The new thread takes over this +1 reference (see `workerThreadMain`).
-        let argument = Unmanaged.passRetained(self).toOpaque()
-        let status = pthread_create(&thread, nil, workerThreadMain, argument)
-        guard status == 0 else {
-            Unmanaged<WorkerThread>.fromOpaque(argument).release()
-            return .failure(StartError(code: status))
+    /// Starts the operating-system thread, named after the worker (see `setCurrentThreadName`
+    /// for how long names are shortened).
+    func start() -> Result<ThreadHandle, ThreadStartError> {
+        startThread(named: systemName) { [self] in
+            pthread_setspecific(currentWorkerKey, Unmanaged.passUnretained(self).toOpaque())
+            pool.runWorker(self)
+            pthread_setspecific(currentWorkerKey, nil)
         }
-        return .success(thread)
     }
 
-    struct StartError: Error, CustomStringConvertible {
-        let code: Int32
-        var description: String { "can't start new thread: \(String(cString: strerror(code)))" }
-    }
-
-    /// The name the operating system shows (in `top -H`, debuggers): Linux allows 15 bytes,
-    /// so a long prefix is shortened and the `_<index>` suffix kept.
+    /// The name the operating system shows (in `top -H`, debuggers). Linux keeps 15 bytes, so
+    /// a long prefix is shortened and the `_<index>` suffix kept. (The same length is used on
+    /// macOS, which keeps 63, so that names look the same everywhere.)
     fileprivate var systemName: String {
         let suffix = "_\(index)"
         let full = name
@@ -79,28 +72,3 @@ private let currentWorkerKey: pthread_key_t = {
     precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
     return key
 }()
-
-/// Where every worker thread begins. It must be a global function, not a closure: a closure
-/// written in top-level code would be main-actor isolated, and it cannot be a C function
-/// pointer anyway.
-private func workerThreadMain(_ argument: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
-    let worker = Unmanaged<WorkerThread>.fromOpaque(argument!).takeRetainedValue()
-    pthread_setspecific(currentWorkerKey, Unmanaged.passUnretained(worker).toOpaque())
-    _ = pthread_setname_np(pthread_self(), worker.systemName)
-    worker.pool.runWorker(worker)
-    pthread_setspecific(currentWorkerKey, nil)
-    return nil
-}
-
-/// The number of CPU cores this process may run on (it respects `taskset` and container CPU
-/// sets). Python 3.13: `os.process_cpu_count()`.
-func availableProcessorCount() -> Int {
-    var set = cpu_set_t()
-    if sched_getaffinity(0, MemoryLayout<cpu_set_t>.size, &set) == 0 {
-        let count = withUnsafeBytes(of: &set) { bytes in
-            bytes.reduce(0) { $0 + $1.nonzeroBitCount }
-        }
-        if count > 0 { return count }
-    }
-    return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-}

@@ -1,4 +1,5 @@
 import Foundation
+import SystemPlatform
 import Dispatch
 import Testing
 import Synchronization
@@ -74,7 +75,7 @@ struct FutureTests {
 
     @Test func resultTimesOutAndLeavesTheFuturePending() throws {
         let future = Future<Int>()
-        let error = #expect(throws: TimeoutError.self) { try future.result(timeout: .milliseconds(20)) }
+        let error = caught(TimeoutError.self) { try future.result(timeout: .milliseconds(20)) }
         #expect(error?.message.contains("20") == true)
         #expect(throws: TimeoutError.self) { try future.exception(timeout: .zero) }
         #expect(!future.isDone)
@@ -84,7 +85,7 @@ struct FutureTests {
 
     @Test func negativeTimeoutIsRejected() {
         let future = Future<Int>()
-        let error = #expect(throws: InvalidArgumentError.self) { try future.result(timeout: .milliseconds(-1)) }
+        let error = caught(InvalidArgumentError.self) { try future.result(timeout: .milliseconds(-1)) }
         #expect(error?.message.contains("timeout must not be negative") == true)
     }
 
@@ -129,9 +130,9 @@ struct FutureTests {
     @Test func callbackAddedToDoneFutureRunsAtOnceOnCallersThread() throws {
         let future = Future<Int>()
         try future.setResult(1)
-        let callerThread = pthread_self()
-        let ranOn = LockedValue<pthread_t?>(nil)
-        future.addDoneCallback { _ in ranOn.withLock { $0 = pthread_self() } }
+        let callerThread = currentThreadID()
+        let ranOn = LockedValue<UInt64?>(nil)
+        future.addDoneCallback { _ in ranOn.withLock { $0 = currentThreadID() } }
         #expect(ranOn.withLock { $0 } == callerThread)
     }
 

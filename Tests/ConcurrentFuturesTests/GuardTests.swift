@@ -15,7 +15,7 @@ struct DeadlockDetectionTests {
             return try future.result()
         }
         let start = ContinuousClock.now
-        let error = #expect(throws: DeadlockError.self) { try outer.result(timeout: .seconds(10)) }
+        let error = caught(DeadlockError.self) { try outer.result(timeout: .seconds(10)) }
         #expect(ContinuousClock.now - start < .seconds(3), "detected within about a second")
         #expect(error?.message.contains("a task is waiting for another task of the same pool, and all 1 worker of solo are busy waiting") == true)
         #expect(error?.message.contains("solo_0 runs task 0 and waits for task 1 (\"pow(5, 2)\")") == true)

@@ -89,11 +89,11 @@ struct MapTests {
 
     @Test func badArgumentsAreRejectedWithTheirNames() throws {
         try withThreadPool(maxWorkers: 1) { pool in
-            let zero = #expect(throws: InvalidArgumentError.self) { try pool.map([1], chunkSize: 0) { $0 } }
+            let zero = caught(InvalidArgumentError.self) { try pool.map([1], chunkSize: 0) { $0 } }
             #expect(zero?.message == "chunkSize must be >= 1, got 0")
-            let buffer = #expect(throws: InvalidArgumentError.self) { try pool.map([1], bufferSize: 0) { $0 } }
+            let buffer = caught(InvalidArgumentError.self) { try pool.map([1], bufferSize: 0) { $0 } }
             #expect(buffer?.message == "bufferSize must be >= 1, got 0")
-            let timeout = #expect(throws: InvalidArgumentError.self) { try pool.map([1], timeout: .seconds(-1)) { $0 } }
+            let timeout = caught(InvalidArgumentError.self) { try pool.map([1], timeout: .seconds(-1)) { $0 } }
             #expect(timeout?.message.contains("timeout must not be negative") == true)
             #expect(pool.statistics.submitted == 0, "nothing was submitted for bad input")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SystemPlatform
 import Testing
 import Reliability
 
@@ -25,12 +26,9 @@ struct MemoryTests {
     /// Resident memory is a property of a whole process, and other tests allocate in this one
     /// at the same time, so the check runs in a process of its own: `stress --memory --quick`.
     @Test func residentMemoryStaysFlat() throws {
-        let stress = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        let binary = try #require(
-            [stress.deletingLastPathComponent(), URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()]
-                .flatMap { [$0.appendingPathComponent("stress"), $0.deletingLastPathComponent().appendingPathComponent("stress")] }
-                .first { FileManager.default.isExecutableFile(atPath: $0.path) },
-            "the stress executable is built next to the tests")
+        let products = try #require(productsDirectory(containing: #dsohandle), "the folder the tests were built in")
+        let binary = URL(fileURLWithPath: products + "/stress")
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "the stress executable is built next to the tests")
         let process = Process()
         process.executableURL = binary
         process.arguments = ["--memory", "--quick"]

@@ -62,11 +62,6 @@ func runOnThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
     group.wait()
 }
 
-/// Threads of this process right now (Linux: one entry per thread in /proc/self/task).
-func threadCount() -> Int {
-    (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? -1
-}
-
 /// Polls `condition` for up to 5 s.
 func eventually(_ condition: () -> Bool) -> Bool {
     let deadline = Date().addingTimeInterval(5)
@@ -112,4 +107,10 @@ final class DiagnosticsCollector: Sendable {
         _ = DiagnosticsCollector.active.withLock { $0.removeValue(forKey: ObjectIdentifier(self)) }
         return reports.withLock { $0 }
     }
+}
+
+/// The error that `body` throws, if it is an `E`; `nil` if it throws nothing or something else.
+/// (`#expect(throws:)` hands back the error only from Swift 6.1 on; the package supports 6.0.)
+func caught<E: Error, R>(_ type: E.Type, _ body: () throws -> R) -> E? {
+    do { _ = try body(); return nil } catch { return error as? E }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SystemPlatform
 import Testing
 import Synchronization
 @testable import ConcurrentFutures
@@ -36,7 +37,7 @@ struct ThreadPoolExecutorTests {
 
     @Test(arguments: [0, -1])
     func maxWorkersMustBePositive(_ maxWorkers: Int) {
-        let error = #expect(throws: InvalidArgumentError.self) { try ThreadPoolExecutor(maxWorkers: maxWorkers) }
+        let error = caught(InvalidArgumentError.self) { try ThreadPoolExecutor(maxWorkers: maxWorkers) }
         #expect(error?.message == "maxWorkers must be greater than 0, got \(maxWorkers)")
     }
 
@@ -136,7 +137,7 @@ struct ThreadPoolExecutorTests {
             let futures = try (0..<3).map { _ in try pool.submit { 1 } }
             gate.open()
             for future in futures {
-                let error = #expect(throws: BrokenThreadPool.self) { try future.result(timeout: .seconds(5)) }
+                let error = caught(BrokenThreadPool.self) { try future.result(timeout: .seconds(5)) }
                 #expect(error?.message == "A thread initializer failed, the thread pool is not usable anymore")
                 #expect(error?.underlyingError as? TestError == TestError(1))
             }
@@ -153,7 +154,7 @@ struct ThreadPoolExecutorTests {
     @Test func submitAfterShutdownThrows() throws {
         let pool = try ThreadPoolExecutor(maxWorkers: 1)
         pool.shutdown()
-        let error = #expect(throws: ShutdownError.self) { try pool.submit { 1 } }
+        let error = caught(ShutdownError.self) { try pool.submit { 1 } }
         #expect(error?.message == "cannot schedule new futures after shutdown")
         #expect(throws: ShutdownError.self) { try pool.map([1, 2]) { $0 } }
         pool.shutdown()  // idempotent

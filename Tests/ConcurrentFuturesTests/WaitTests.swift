@@ -152,7 +152,7 @@ struct WaitTests {
         let futures = [finished, Future<Int>(), Future<Int>()]
         let completed = try asCompleted(futures, timeout: .milliseconds(30))
         #expect(try completed.next() == finished)
-        let error = #expect(throws: TimeoutError.self) { try completed.next() }
+        let error = caught(TimeoutError.self) { try completed.next() }
         #expect(error?.message == "2 (of 3) futures unfinished")
         // After the timeout, futures that finish are still handed out, then it throws again.
         try futures[1].setResult(2)

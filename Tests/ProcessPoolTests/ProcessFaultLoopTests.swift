@@ -1,6 +1,6 @@
 import ConcurrentFutures
 import Foundation
-import Glibc
+import SystemPlatform
 import ProcessPoolTestTasks
 import Testing
 

@@ -1,6 +1,6 @@
 import ConcurrentFutures
 import Foundation
-import Glibc
+import SystemPlatform
 import ProcessPoolTestTasks
 import Testing
 
@@ -54,7 +54,7 @@ extension ProcessPoolTests {
             // its other worker is terminated.
             #expect(eventually(within: .seconds(1)) { slow.allSatisfy { $0.isDone } })
             for future in slow {
-                let error = try #require(throws: BrokenProcessPool.self) { try future.result() }
+                let error = try #require(caught(BrokenProcessPool.self) { try future.result() })
                 #expect(error.workerPID == workers[0])
             }
             pool.shutdown()
@@ -79,9 +79,9 @@ extension ProcessPoolTests {
         @Test func exitInATaskIsReportedWithItsStatus() throws {
             let pool = try makeTestPool(maxWorkers: 1)
             defer { pool.shutdown() }
-            let error = try #require(throws: BrokenProcessPool.self) {
+            let error = try #require(caught(BrokenProcessPool.self) {
                 try pool.submit(Crash.self, .exit(3)).result(timeout: .seconds(10))
-            }
+            })
             #expect(error.termination == .exited(status: 3))
             #expect(error.message.contains("exited with status 3"))
         }
@@ -89,9 +89,9 @@ extension ProcessPoolTests {
         @Test func fatalErrorInATaskIsReportedWithItsMessage() throws {
             let pool = try makeTestPool(maxWorkers: 1)
             defer { pool.shutdown() }
-            let error = try #require(throws: BrokenProcessPool.self) {
+            let error = try #require(caught(BrokenProcessPool.self) {
                 try pool.submit(Crash.self, .fatalError("the answer is not 42")).result(timeout: .seconds(10))
-            }
+            })
             // A Swift trap: SIGILL on x86_64, SIGTRAP on arm64.
             #expect(error.termination == .killed(signal: SIGILL) || error.termination == .killed(signal: SIGTRAP))
             #expect(error.standardErrorTail.contains("Fatal error: the answer is not 42"))
@@ -103,9 +103,9 @@ extension ProcessPoolTests {
             // ThreadSanitizer the worker catches that one itself and exits with status 66.)
             let pool = try makeTestPool(maxWorkers: 1)
             defer { pool.shutdown() }
-            let error = try #require(throws: BrokenProcessPool.self) {
+            let error = try #require(caught(BrokenProcessPool.self) {
                 try pool.submit(Crash.self, .signal(SIGABRT)).result(timeout: .seconds(10))
-            }
+            })
             #expect(error.termination == .killed(signal: SIGABRT))
             #expect(error.message.contains("signal 6 (SIGABRT)"))
         }

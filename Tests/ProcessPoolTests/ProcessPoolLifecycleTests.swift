@@ -1,6 +1,6 @@
 import ConcurrentFutures
 import Foundation
-import Glibc
+import SystemPlatform
 import ProcessPoolTestTasks
 import Testing
 
@@ -25,7 +25,7 @@ extension ProcessPoolTests {
             let pool = try makeTestPool(maxWorkers: 1, initializer: .task(FailingInitializer.self, "no database"))
             defer { pool.shutdown() }
             let future = try pool.submit(Square.self, 2)
-            let error = try #require(throws: BrokenProcessPool.self) { try future.result(timeout: .seconds(10)) }
+            let error = try #require(caught(BrokenProcessPool.self) { try future.result(timeout: .seconds(10)) })
             #expect(error.message.contains("initializer"))
             #expect(error.initializerError?.typeName == "TestTaskError")
             #expect(error.initializerError?.message == "rejected: no database")

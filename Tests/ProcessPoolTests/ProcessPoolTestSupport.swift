@@ -1,6 +1,6 @@
 import ConcurrentFutures
 import Foundation
-import Glibc
+import SystemPlatform
 import ProcessPoolTestTasks
 
 /// The worker program: under `swift test` the running program is the test runner, and the
@@ -9,8 +9,10 @@ let testWorker = WorkerExecutable.sibling(named: "ProcessPoolWorker")
 
 /// The worker program's absolute path.
 func testWorkerPath() throws -> String {
-    let runner = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-    return URL(fileURLWithPath: runner).deletingLastPathComponent().appendingPathComponent("ProcessPoolWorker").path
+    guard let products = productsDirectory(containing: #dsohandle) else {
+        throw InvalidArgumentError("cannot find the folder the tests were built in")
+    }
+    return products + "/ProcessPoolWorker"
 }
 
 /// A pool of test workers. Their output is discarded unless a test asks for it: the crash
@@ -28,36 +30,19 @@ func makeTestPool(
         observer: observer)
 }
 
-/// The number of descriptors this process has open.
-func openDescriptorCount() -> Int {
-    (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
-}
-
 /// `true` if `pid` is a zombie child of this process: it has ended and nobody collected it.
-/// (A collected process has no `/proc/<pid>` any more.)
 func isZombieChild(_ pid: Int32) -> Bool {
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-        let afterName = stat.lastIndex(of: ")")
-    else { return false }
-    // "<pid> (<name>) <state> <ppid> ...": the name may contain spaces, so split after ")".
-    let fields = stat[stat.index(after: afterName)...].split(separator: " ")
-    return fields.count > 1 && fields[0] == "Z" && Int32(fields[1]) == getpid()
+    childProcessState(pid) == .zombie
 }
 
 /// `true` if the process `pid` is gone (collected), or exists but is not our child.
 func isCollected(_ pid: Int32) -> Bool {
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-        let afterName = stat.lastIndex(of: ")")
-    else { return true }
-    let fields = stat[stat.index(after: afterName)...].split(separator: " ")
-    return fields.count > 1 && Int32(fields[1]) != getpid()
+    childProcessState(pid) == .collected
 }
 
 /// What this process does on SIGPIPE (the handler's address: 0 is the default, 1 is "ignore").
 func sigpipeDisposition() -> Int {
-    var action = sigaction()
-    sigaction(SIGPIPE, nil, &action)
-    return unsafeBitCast(action.__sigaction_handler, to: Int.self)
+    signalHandlerAddress(SIGPIPE)
 }
 
 /// Polls `condition` every millisecond until it holds or `timeout` passes.
@@ -78,4 +63,10 @@ func secondsTaken(_ body: () throws -> Void) rethrows -> Double {
     try body()
     let (seconds, attoseconds) = (clock.now - start).components
     return Double(seconds) + Double(attoseconds) / 1e18
+}
+
+/// The error that `body` throws, if it is an `E`; `nil` if it throws nothing or something else.
+/// (`#expect(throws:)` hands back the error only from Swift 6.1 on; the package supports 6.0.)
+func caught<E: Error, R>(_ type: E.Type, _ body: () throws -> R) -> E? {
+    do { _ = try body(); return nil } catch { return error as? E }
 }

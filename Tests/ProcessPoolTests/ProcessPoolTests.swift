@@ -1,6 +1,6 @@
 import ConcurrentFutures
 import Foundation
-import Glibc
+import SystemPlatform
 import ProcessPoolTestTasks
 import Testing
 
@@ -73,7 +73,7 @@ struct ProcessPoolTests {
         let pool = try makeTestPool()
         defer { pool.shutdown() }
         let future = try pool.submit(Fail.self, "no thanks")
-        let error = try #require(throws: RemoteTaskError.self) { try future.result(timeout: .seconds(10)) }
+        let error = try #require(caught(RemoteTaskError.self) { try future.result(timeout: .seconds(10)) })
         #expect(error.taskName == "Fail")
         #expect(error.typeName == "TestTaskError")
         #expect(error.message == "rejected: no thanks")
@@ -89,9 +89,9 @@ struct ProcessPoolTests {
         defer { pool.shutdown() }
         let results = try pool.map(FailAt.self, 0..<30, chunkSize: chunkSize)
         var values: [Int] = []
-        let error = try #require(throws: RemoteTaskError.self) {
+        let error = try #require(caught(RemoteTaskError.self) {
             while let value = try results.next() { values.append(value) }
-        }
+        })
         #expect(values == Array(0..<13))
         #expect(error.message == "rejected: 13 is unlucky")
         #expect(try results.next() == nil, "the iteration is over after the error")
@@ -100,9 +100,9 @@ struct ProcessPoolTests {
     @Test func anOutputThatCannotBeEncodedFailsThatCallOnly() throws {
         let pool = try makeTestPool()
         defer { pool.shutdown() }
-        let error = try #require(throws: RemoteTaskError.self) {
+        let error = try #require(caught(RemoteTaskError.self) {
             try pool.submit(ReturnNotEncodable.self, 1).result(timeout: .seconds(10))
-        }
+        })
         #expect(error.typeName == "EncodingError")
         #expect(error.message.contains("this value cannot leave its process"))
         #expect(try pool.submit(Square.self, 4).result(timeout: .seconds(10)) == 16)
@@ -131,9 +131,9 @@ struct ProcessPoolTests {
     @Test func chunkSizeBelowOneIsRejected() throws {
         let pool = try makeTestPool()
         defer { pool.shutdown() }
-        let error = try #require(throws: InvalidArgumentError.self) {
+        let error = try #require(caught(InvalidArgumentError.self) {
             try pool.map(Square.self, [1, 2, 3], chunkSize: 0)
-        }
+        })
         #expect(error.message.contains("chunkSize"))
         #expect(pool.statistics.submitted == 0)
     }
@@ -154,9 +154,9 @@ struct ProcessPoolTests {
     @Test func anInputThatCannotBeEncodedIsRejectedAtTheCall() throws {
         let pool = try makeTestPool()
         defer { pool.shutdown() }
-        let error = try #require(throws: ProcessPoolError.self) {
+        let error = try #require(caught(ProcessPoolError.self) {
             try pool.submit(TakeMaybeEncodable.self, MaybeEncodable(refuses: true))
-        }
+        })
         guard case .inputNotEncodable(let task, let detail) = error.reason else {
             Issue.record("unexpected reason \(error.reason)")
             return
@@ -174,7 +174,7 @@ struct ProcessPoolTests {
     @Test func aClosureIsRejectedBecauseItCannotCrossAProcessBoundary() throws {
         let pool = try makeTestPool()
         defer { pool.shutdown() }
-        let error = try #require(throws: ProcessPoolError.self) { try pool.submit { 6 * 7 } }
+        let error = try #require(caught(ProcessPoolError.self) { try pool.submit { 6 * 7 } })
         #expect(error.reason == .closureSubmitted)
         #expect(error.message.contains("closures cannot cross a process boundary"))
         // The Executor protocol's closure-taking map fails the same way.
@@ -210,12 +210,12 @@ struct ProcessPoolTests {
     }
 
     @Test func aProgramThatIsNotAWorkerBreaksThePoolWithAHint() throws {
-        // /bin/true never calls the worker hook: it exits before saying "ready".
-        let pool = try ProcessPoolExecutor(tasks: processPoolTestTasks, maxWorkers: 1, executable: .path("/bin/true"))
+        // /usr/bin/true never calls the worker hook: it exits before saying "ready".
+        let pool = try ProcessPoolExecutor(tasks: processPoolTestTasks, maxWorkers: 1, executable: .path("/usr/bin/true"))
         defer { pool.shutdown() }
-        let error = try #require(throws: BrokenProcessPool.self) {
+        let error = try #require(caught(BrokenProcessPool.self) {
             try pool.submit(Square.self, 2).result(timeout: .seconds(10))
-        }
+        })
         #expect(error.termination == .exited(status: 0))
         #expect(error.message.contains("runWorkerIfRequested"))
     }

@@ -24,7 +24,7 @@ import Solutions
 import WorkbookChecks
 
 // Every exercise's checks, against the solution and against the learner's exercise: the same
-// checks, two implementations. (The runners in Sources/WorkbookRunners hold the same lines for
+// checks, two implementations. (The runners in Sources/Course/WorkbookRunners hold the same lines for
 // the exercises.)
 
 enum AllChecks {

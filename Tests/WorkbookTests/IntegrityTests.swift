@@ -63,17 +63,17 @@ struct IntegrityTests {
         let fileManager = FileManager.default
         for exercise in Course.exercises {
             for path in [exercise.exercisePath, exercise.solutionPath, exercise.originalPath,
-                         "Sources/WorkbookRunners/\(exercise.id)/main.swift"] {
+                         "Sources/Course/WorkbookRunners/\(exercise.id)/main.swift"] {
                 #expect(WorkbookFiles.exists(path), "missing \(path)")
             }
         }
         let folders = Set(Course.exercises.map(\.folder))
-        for top in ["Exercises", "Solutions", "Sources/workbook/Originals"] {
+        for top in ["Exercises", "Solutions", "Sources/Course/workbook/Originals"] {
             let entries = try fileManager.contentsOfDirectory(atPath: WorkbookFiles.root + "/" + top)
                 .filter { !$0.hasPrefix(".") && $0 != "README.md" }
             #expect(Set(entries) == folders, "\(top) holds other folders than the course index lists")
         }
-        let runners = try fileManager.contentsOfDirectory(atPath: WorkbookFiles.root + "/Sources/WorkbookRunners")
+        let runners = try fileManager.contentsOfDirectory(atPath: WorkbookFiles.root + "/Sources/Course/WorkbookRunners")
         #expect(Set(runners) == Set(Course.exercises.map(\.id)))
     }
 

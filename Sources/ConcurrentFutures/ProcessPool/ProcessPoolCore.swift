@@ -1,4 +1,4 @@
-import Glibc
+import SystemPlatform
 import Synchronization
 
 /// Numbers the process pools of the program, for their names: ProcessPoolExecutor-0, -1, ...
@@ -42,7 +42,7 @@ final class ProcessPoolCore: @unchecked Sendable {
     private enum ManagerState {
         case notStarted
         /// Running; a byte written to `wakeUp` makes its `poll` return.
-        case running(thread: pthread_t, wakeUp: Int32)
+        case running(thread: ThreadHandle, wakeUp: Int32)
         case finished
     }
 
@@ -147,8 +147,8 @@ final class ProcessPoolCore: @unchecked Sendable {
     /// Starts the manager thread, with the pipe that wakes it up. Lock held.
     private func startManager() throws -> ManagerState {
         var wakeUpPipe: [Int32] = [-1, -1]
-        guard pipe2(&wakeUpPipe, O_CLOEXEC | O_NONBLOCK) == 0 else {
-            throw WorkerLaunch.SystemCallError(call: "pipe2", code: errno)
+        guard makePipe(&wakeUpPipe, nonBlocking: true) == 0 else {
+            throw WorkerLaunch.SystemCallError(call: "pipe", code: errno)
         }
         let manager = ProcessPoolManager(core: self, wakeUpReader: wakeUpPipe[0])
         switch manager.start() {
@@ -291,7 +291,7 @@ final class ProcessPoolCore: @unchecked Sendable {
         if wait, case .running(let thread, _) = manager {
             // A done-callback runs on the manager thread; if it shuts the pool down, waiting
             // for the manager to finish would wait for itself.
-            mustWait = pthread_equal(thread, pthread_self()) == 0
+            mustWait = !thread.isCurrentThread
         }
         condition.unlock()
 

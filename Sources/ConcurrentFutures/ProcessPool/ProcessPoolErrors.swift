@@ -1,4 +1,4 @@
-import Glibc
+import SystemPlatform
 
 // The errors of the process pool.
 //

@@ -1,4 +1,4 @@
-import Glibc
+import SystemPlatform
 
 /// An executor that runs tasks in worker **processes**: fresh runs of a program, each with its
 /// own memory, talking to this process over a socket.
@@ -313,14 +313,15 @@ public final class ProcessPoolExecutor: Executor {
 
 /// Which program a process pool starts as its workers.
 public enum WorkerExecutable: Sendable, Equatable {
-    /// The running program itself (`/proc/self/exe`), as Python's "spawn" start method does.
+    /// The running program itself, as Python's "spawn" start method does.
     case current
     /// Another program, by path. It must call `ProcessPoolExecutor.runWorkerIfRequested(tasks:)`
     /// with the pool's tasks first thing.
     case path(String)
-    /// A program in the same directory as the running one: another executable product of the
-    /// same package. This is how tests run a pool: under `swift test` the running program is
-    /// the test runner, and the worker is an executable target built next to it.
+    /// A program in the same directory as the program (or test bundle) that the library is
+    /// linked into: another executable product of the same package. This is how tests run a
+    /// pool: under `swift test` the library is linked into the test bundle, and the worker is
+    /// an executable target that SwiftPM builds next to it.
     case sibling(named: String)
 
     func resolvedPath() throws -> String {
@@ -328,23 +329,17 @@ public enum WorkerExecutable: Sendable, Equatable {
         case .path(let path):
             return path
         case .current:
-            return try currentExecutablePath()
+            guard let path = executablePath() else {
+                throw InvalidArgumentError("cannot find the running executable: \(String(cString: strerror(errno)))")
+            }
+            return path
         case .sibling(let name):
-            let current = try currentExecutablePath()
-            let directory = current[..<(current.lastIndex(of: "/") ?? current.startIndex)]
+            // `#dsohandle` is an address inside the image this library is linked into.
+            guard let directory = productsDirectory(containing: #dsohandle) else {
+                throw InvalidArgumentError("cannot find the folder of the running program for sibling \"\(name)\"")
+            }
             return "\(directory)/\(name)"
         }
-    }
-
-    /// The absolute path of the running executable. `CommandLine.arguments[0]` is not good
-    /// enough: it can be relative, or just a name found through `PATH`.
-    private func currentExecutablePath() throws -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard length > 0 else {
-            throw InvalidArgumentError("cannot find the running executable: \(String(cString: strerror(errno)))")
-        }
-        return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 

@@ -1,4 +1,4 @@
-import Glibc
+import SystemPlatform
 
 /// The process pool's manager thread: the only thread that talks to the worker processes.
 ///
@@ -286,27 +286,15 @@ final class ProcessPoolManager: @unchecked Sendable {
     // MARK: The thread
 
     /// Starts the manager on a new, detached thread.
-    func start() -> Result<pthread_t, WorkerLaunch.SystemCallError> {
-        var thread = pthread_t()
-        // The thread takes over this +1 reference (see `managerThreadMain`).
-        let argument = Unmanaged.passRetained(self).toOpaque()
-        let status = pthread_create(&thread, nil, managerThreadMain, argument)
-        guard status == 0 else {
-            Unmanaged<ProcessPoolManager>.fromOpaque(argument).release()
-            return .failure(WorkerLaunch.SystemCallError(call: "pthread_create", code: status))
+    func start() -> Result<ThreadHandle, WorkerLaunch.SystemCallError> {
+        switch startThread(named: "ProcessPoolMgr", { self.run() }) {
+        case .success(let thread):
+            thread.detach()  // nobody joins it: `shutdown(wait:)` waits for `managerFinished`
+            return .success(thread)
+        case .failure(let error):
+            return .failure(WorkerLaunch.SystemCallError(call: "pthread_create", code: error.code))
         }
-        pthread_detach(thread)  // nobody joins it: `shutdown(wait:)` waits for `managerFinished`
-        return .success(thread)
     }
-}
-
-/// Where the manager thread begins: a global function, because a C thread entry point cannot
-/// be a closure that captures context.
-private func managerThreadMain(_ argument: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
-    let manager = Unmanaged<ProcessPoolManager>.fromOpaque(argument!).takeRetainedValue()
-    _ = pthread_setname_np(pthread_self(), "ProcessPoolMgr")
-    manager.run()
-    return nil
 }
 
 /// The `ContinuousClock` instant of a `CLOCK_MONOTONIC` reading from another process (when a

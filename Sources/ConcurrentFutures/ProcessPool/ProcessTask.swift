@@ -81,3 +81,10 @@ public struct ProcessInitializer: Sendable {
         ProcessInitializer(taskName: T.name, taskType: ObjectIdentifier(task), input: input)
     }
 }
+
+#if compiler(<6.2)
+/// Swift 6.2 (Xcode 26) introduced `SendableMetatype` (SE-0470) and asks for it here. Before,
+/// every metatype could be used from any thread, so the older compilers of Xcode 16 need
+/// nothing: an empty stand-in keeps one spelling for both.
+public protocol SendableMetatype {}
+#endif

@@ -1,4 +1,4 @@
-import Glibc
+import SystemPlatform
 
 /// Starting a worker process: the POSIX plumbing, kept apart so that the pool's logic reads
 /// without it. Python's counterpart is `multiprocessing`'s "spawn" start method
@@ -13,13 +13,13 @@ import Glibc
 ///
 /// Pitfalls this avoids (each one was seen on Linux):
 /// - **Descriptor leaks.** Every descriptor the parent makes is close-on-exec, and the child
-///   closes everything from 4 up: otherwise each worker would inherit the other workers'
-///   sockets and never see the end of its own stream.
+///   gets descriptors 0 to 3 and no other (`spawnProcess`): otherwise each worker would
+///   inherit the other workers' sockets and never see the end of its own stream.
 /// - **Inherited signal state.** Signals the parent ignores or blocks would stay ignored or
-///   blocked in the child; the spawn attributes reset them to the defaults.
+///   blocked in the child; the spawn resets them to the defaults.
 /// - **SIGPIPE.** Writing to a socket whose reader died raises SIGPIPE, which kills a process
-///   by default. The parent writes with `send(..., MSG_NOSIGNAL)` and gets `EPIPE` instead,
-///   without touching the program's signal handling.
+///   by default. The parent writes with `sendWithoutSignal` and gets `EPIPE` instead, without
+///   touching the program's signal handling.
 enum WorkerLaunch {
     /// The environment variable that tells a fresh start of the program to be a worker.
     static let modeVariable = "CONCURRENT_FUTURES_WORKER"
@@ -45,54 +45,31 @@ enum WorkerLaunch {
     static func start(executable: String, environment: [String]) throws(SystemCallError) -> Started {
         // The socket pair: one end for the parent, one for the child's descriptor 3.
         var socketEnds: [Int32] = [-1, -1]
-        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &socketEnds) == 0 else {
+        guard makeSocketPair(&socketEnds) == 0 else {
             throw SystemCallError(call: "socketpair", code: errno)
         }
         // The error pipe: the child writes (descriptors 1 and 2), the parent reads.
         var pipeEnds: [Int32] = [-1, -1]
-        guard pipe2(&pipeEnds, O_CLOEXEC) == 0 else {
+        guard makePipe(&pipeEnds) == 0 else {
             let code = errno
             close(socketEnds[0]); close(socketEnds[1])
-            throw SystemCallError(call: "pipe2", code: code)
+            throw SystemCallError(call: "pipe", code: code)
         }
         let (parentSocket, childSocket) = (socketEnds[0], moveAboveStandardDescriptors(socketEnds[1]))
         let (errorReader, errorWriter) = (pipeEnds[0], moveAboveStandardDescriptors(pipeEnds[1]))
         // The child's ends belong to the child only: close them here whatever happens.
         defer { close(childSocket); close(errorWriter) }
 
-        var fileActions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&fileActions)
-        defer { posix_spawn_file_actions_destroy(&fileActions) }
-        posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&fileActions, errorWriter, 1)
-        posix_spawn_file_actions_adddup2(&fileActions, errorWriter, 2)
-        posix_spawn_file_actions_adddup2(&fileActions, childSocket, childSocketDescriptor)
-        posix_spawn_file_actions_addclosefrom_np(&fileActions, childSocketDescriptor + 1)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)  // every signal: default action
-        posix_spawnattr_setsigmask(&attributes, &noSignals)      // nothing blocked
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
-        // argv and envp as C needs them: arrays of C strings ending with a null pointer.
-        let arguments = [strdup(executable)] + [nil]
-        let variables = environment.map { strdup($0) } + [nil]
-        defer {
-            arguments.forEach { free($0) }
-            variables.forEach { free($0) }
-        }
-
-        var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable, &fileActions, &attributes, arguments, variables)
-        guard status == 0 else {
+        let pid: pid_t
+        switch spawnProcess(
+            executable: executable, arguments: [executable], environment: environment,
+            descriptors: [.nullDevice, .copy(of: errorWriter), .copy(of: errorWriter), .copy(of: childSocket)]
+        ) {
+        case .success(let spawned):
+            pid = spawned
+        case .failure(let error):
             close(parentSocket); close(errorReader)
-            throw SystemCallError(call: "posix_spawn \(executable)", code: status)
+            throw SystemCallError(call: "posix_spawn \(executable)", code: error.code)
         }
         setNonBlocking(parentSocket)
         setNonBlocking(errorReader)
@@ -108,10 +85,7 @@ enum WorkerLaunch {
     /// ends up in `BrokenProcessPool.standardErrorTail`.
     static func environment(backtraces: Bool) -> [String] {
         var variables: [String] = []
-        var entry = environ
-        while let variable = entry.pointee {
-            let text = String(cString: variable)
-            entry += 1
+        for text in currentEnvironment() {
             if text.hasPrefix(modeVariable + "=") { continue }
             if !backtraces, text.hasPrefix("SWIFT_BACKTRACE=") { continue }
             variables.append(text)
@@ -130,10 +104,6 @@ enum WorkerLaunch {
         guard moved >= 0 else { return descriptor }
         close(descriptor)
         return moved
-    }
-
-    private static func setNonBlocking(_ descriptor: Int32) {
-        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
     }
 
     // MARK: - Waiting for a worker to end

@@ -1,4 +1,4 @@
-import Glibc
+import SystemPlatform
 
 extension ProcessPoolExecutor {
     /// Turns this run of the program into a process pool worker if the pool started it as one;
@@ -126,7 +126,7 @@ enum WorkerLoop {
         var offset = 0
         while offset < frame.count {
             let written = frame.withUnsafeBytes { bytes in
-                Glibc.send(socket, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+                sendWithoutSignal(socket, bytes.baseAddress! + offset, bytes.count - offset)
             }
             if written > 0 {
                 offset += written

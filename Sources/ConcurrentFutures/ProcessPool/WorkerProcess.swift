@@ -1,4 +1,4 @@
-import Glibc
+import SystemPlatform
 
 /// One worker process as the parent sees it: its pid, its socket and error pipe, the calls sent
 /// to it and not answered yet, and the bytes on their way in and out.
@@ -88,7 +88,7 @@ final class WorkerProcess {
     func writeOutgoing() {
         while outgoingWritten < outgoing.count, socket >= 0 {
             let written = outgoing.withUnsafeBytes { bytes in
-                Glibc.send(socket, bytes.baseAddress! + outgoingWritten, bytes.count - outgoingWritten, Int32(MSG_NOSIGNAL))
+                sendWithoutSignal(socket, bytes.baseAddress! + outgoingWritten, bytes.count - outgoingWritten)
             }
             if written > 0 {
                 outgoingWritten += written

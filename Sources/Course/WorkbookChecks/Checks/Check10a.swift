@@ -1,0 +1,152 @@
+import ConcurrentFutures
+import ExerciseKit
+import Foundation
+import SystemPlatform
+
+/// 10a A service that owns its pool: named threads, warm-up once per thread, close waits and
+/// frees the threads, abort cancels the queue, errors mapped.
+public enum Check10a: ExerciseCheck {
+    public struct Implementation: Sendable {
+        public var serviceType: any ResizeServing.Type
+        public init(serviceType: any ResizeServing.Type) { self.serviceType = serviceType }
+    }
+
+    public static let exerciseID = "10a"
+
+    /// Runs `body` on a thread of its own and records in `log` when it starts and ends.
+    static func inBackground(_ log: EventLog, _ name: String, _ body: @escaping @Sendable () -> Void) {
+        let thread = Thread {
+            log.record("\(name) called")
+            body()
+            log.record("\(name) returned")
+        }
+        thread.start()
+    }
+
+    public static func scenarios(_ impl: Implementation) -> [Scenario] {
+        [
+            Scenario("runs jobs on threads named after the service, several at once, at most maxWorkers") { ctx in
+                let name = ctx.uniqueName("svc")
+                let witness = ThreadWitness()
+                let probe = ConcurrencyProbe()
+                let overlap = ctx.rendezvous("two jobs running at the same time")
+                let service = try ctx.step("creating ResizeService(name: \"\(name)\", maxWorkers: 2)") {
+                    try impl.serviceType.init(name: name, maxWorkers: 2, warmUp: {}, resize: { image in
+                        probe.measure {
+                            witness.note()
+                            overlap.arrive()
+                            return image * 2
+                        }
+                    })
+                }
+                let futures = try ctx.step("submitting 6 jobs") { try (1...6).map { try service.submit($0) } }
+                let results = try futures.map { try $0.result() }
+                ctx.step("calling close()") { service.close() }
+                try requireEqual(results, (1...6).map { $0 * 2 }, .result, "the jobs' results are wrong")
+                try require(overlap.met, .concurrency, "the jobs ran one at a time")
+                try require(probe.peak <= 2, .limit, "more jobs ran at once than maxWorkers", expected: "at most 2", actual: "\(probe.peak)")
+                let names = witness.workerNames
+                try require(!names.isEmpty && names.allSatisfy { $0.hasPrefix(name + "_") } && !witness.sawNonWorker, .result,
+                    "the jobs did not run on threads named after the service",
+                    expected: "\(name)_0, \(name)_1", actual: witness.sawNonWorker ? "a thread that is not a pool worker" : names.joined(separator: ", "),
+                    advice: "Give the pool `threadNamePrefix: name`.")
+            },
+            Scenario("warms each worker up once, before its first job") { ctx in
+                let warmed = LockedValue([UInt64: Int]())
+                let coldJobs = LockedValue(0)
+                let service = try impl.serviceType.init(name: ctx.uniqueName("svc"), maxWorkers: 3, warmUp: {
+                    warmed.withLock { $0[currentThreadID(), default: 0] += 1 }
+                }, resize: { image in
+                    if warmed.withLock({ $0[currentThreadID()] == nil }) { coldJobs.withLock { $0 += 1 } }
+                    return image
+                })
+                let futures = try ctx.step("submitting 12 jobs to a service of 3 workers") { try (1...12).map { try service.submit($0) } }
+                _ = try futures.map { try $0.result() }
+                ctx.step("calling close()") { service.close() }
+                let counts = warmed.withLock { $0 }
+                try require(!counts.isEmpty && counts.count <= 3 && counts.values.allSatisfy { $0 == 1 }, .result,
+                    "warmUp must run exactly once on each worker thread (at most 3 of them)",
+                    expected: "once per thread, on at most 3 threads", actual: counts.values.map(String.init).joined(separator: ", ") + " calls on \(counts.count) threads",
+                    advice: "Pass warmUp as the pool's `initializer`: the pool runs it once per new thread.")
+                try requireEqual(coldJobs.withLock { $0 }, 0, .result, "some jobs ran on a thread that had not been warmed up")
+            },
+            Scenario("close waits for the accepted jobs, frees the threads, then refuses work", timeLimit: 8) { ctx in
+                let held = ctx.gate("the jobs are held until close has been called")
+                let witness = ThreadWitness()
+                let service = try impl.serviceType.init(name: ctx.uniqueName("svc"), maxWorkers: 2, warmUp: {}, resize: { image in
+                    witness.note()
+                    held.wait()
+                    return image + 1
+                })
+                let futures = try (1...4).map { try service.submit($0) }
+                let log = EventLog()
+                inBackground(log, "close") { service.close() }
+                _ = ctx.eventually { log.contains("close called") }
+                usleep(100_000)  // a close that does not wait returns within this time
+                log.record("jobs released")
+                held.open()
+                let closed = ctx.step("waiting for close() to return") { ctx.eventually(timeout: 4) { log.contains("close returned") } }
+                try require(closed, .shutdown, "close() did not return after its jobs had finished")
+                try require((log.position(of: "close returned") ?? 0) > (log.position(of: "jobs released") ?? 0), .shutdown,
+                    "close() returned while accepted jobs were still running",
+                    advice: "`shutdown(wait: true)` waits for the queue and the running jobs.")
+                let outcomes = futures.map { future in Result { try future.result(timeout: .seconds(1)) } }
+                try require(outcomes.allSatisfy { (try? $0.get()) != nil }, .shutdown,
+                    "some jobs accepted before close() did not finish with their result",
+                    expected: "2, 3, 4, 5", actual: outcomes.map { (try? $0.get()).map(String.init) ?? "an error" }.joined(separator: ", "),
+                    advice: "close() must not cancel anything: `shutdown(wait: true)` with `cancelFutures: false`.")
+                try require(witness.stillAlive.isEmpty, .shutdown,
+                    "the pool's threads were still alive after close() returned",
+                    advice: "`shutdown(wait: true)` returns once the worker threads have exited.")
+                let error = try requireThrows(.shutdown, "submit after close() was accepted") { try service.submit(9) }
+                guard case ServiceUnavailable.closed = error else {
+                    throw CheckFailure(.errors, "submit after close() threw the wrong error",
+                        expected: "ServiceUnavailable.closed", actual: show(error),
+                        advice: "Catch the pool's `ShutdownError` and throw `ServiceUnavailable.closed` instead.")
+                }
+                ctx.step("calling close() a second time") { service.close() }
+            },
+            Scenario("abort cancels the jobs that have not started, and lets the running one finish", timeLimit: 8) { ctx in
+                let held = ctx.gate("the first job is held until abort has been called")
+                let ran = EventLog()
+                let service = try impl.serviceType.init(name: ctx.uniqueName("svc"), maxWorkers: 1, warmUp: {}, resize: { image in
+                    ran.record("\(image)")
+                    if image == 0 { held.wait() }
+                    return image
+                })
+                let futures = try (0...3).map { try service.submit($0) }
+                _ = ctx.eventually { ran.contains("0") }
+                let log = EventLog()
+                inBackground(log, "abort") { service.abort() }
+                _ = ctx.eventually { log.contains("abort called") }
+                usleep(100_000)
+                held.open()
+                let aborted = ctx.step("waiting for abort() to return") { ctx.eventually(timeout: 4) { log.contains("abort returned") } }
+                try require(aborted, .shutdown, "abort() did not return after the running job had finished")
+                try requireEqual(try futures[0].result(timeout: .seconds(1)), 0, .shutdown, "the running job must finish normally")
+                let cancelled = futures.dropFirst().map(\.isCancelled)
+                try require(cancelled.allSatisfy { $0 } && ran.all == ["0"], .cancellation,
+                    "abort() must cancel the 3 queued jobs: they must never run",
+                    expected: "jobs 1, 2, 3 cancelled", actual: "ran: \(ran.all.joined(separator: ", "))",
+                    advice: "`shutdown(wait: true, cancelFutures: true)`.")
+            },
+            Scenario("a failing warm-up breaks the service: submit says why") { ctx in
+                let service = try impl.serviceType.init(name: ctx.uniqueName("svc"), maxWorkers: 1, warmUp: {
+                    throw PlantedError("the model file is missing")
+                }, resize: { $0 })
+                let first = try ctx.step("submitting a job to a service whose warm-up fails") { try service.submit(1) }
+                _ = try? first.result(timeout: ctx.seconds(2))
+                let error = try requireThrows(.errors, "submit on a broken service was accepted") { try service.submit(2) }
+                guard case ServiceUnavailable.broken(let cause) = error else {
+                    throw CheckFailure(.errors, "submit on a broken service threw the wrong error",
+                        expected: "ServiceUnavailable.broken(PlantedError(the model file is missing))", actual: show(error),
+                        advice: "Catch `BrokenThreadPool` and throw `ServiceUnavailable.broken(broken.underlyingError ?? broken)`.")
+                }
+                try require(isPlanted(cause, "the model file is missing"), .errors,
+                    "ServiceUnavailable.broken must carry the warm-up's own error",
+                    expected: "PlantedError(the model file is missing)", actual: show(cause))
+                ctx.step("calling close() on the broken service") { service.close() }
+            },
+        ]
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import SystemPlatform
+import WorkbookCourse
+
+/// `swift run workbook`: the learner's loop and the teacher's view.
+public enum WorkbookTool {
+    public static let usage = """
+        usage: swift run workbook [command]
+
+          (no command)              where you are: progress, current exercise, next step
+          list [--markdown]         every lesson and exercise, with its status
+          check [ID | all]          build and check an exercise (default: the current one)
+          watch [ID]                check again each time you save the file
+          hint [ID]                 the next hint: a nudge, then the API, then nearly the answer
+          next                      move on to the next exercise that is not done
+          go ID                     make ID the current exercise
+          reset ID [--yes]          put the exercise back as it was shipped (asks first)
+          solution [ID] [--force]   show the solution, once the exercise passes
+          report [--json] [--output FILE] [--name NAME]
+                                    your progress, for you or (as JSON) for your teacher
+          class DIR                 the room: one line per student from the JSON reports in DIR
+          help                      this text
+
+        IDs look like 05a: lesson 05, exercise a. Exit status: 0 done or passed, 1 failed, 2 bad input.
+        """
+
+    public static func main() -> Never {
+        exit(run(Array(CommandLine.arguments.dropFirst())))
+    }
+
+    /// Runs one command; returns the exit status. Errors go to `reportError` (standard error).
+    static func run(_ arguments: [String], reportError: (String) -> Void = printError) -> Int32 {
+        do {
+            let command = try Command.parse(arguments)
+            if command == .help {
+                print(usage)
+                return 0
+            }
+            return try execute(command)
+        } catch let error as UsageError {
+            reportError("workbook: error: \(error.message)")
+            reportError(usage)
+            return 2
+        } catch {
+            reportError("workbook: error: \(error)")
+            return 1
+        }
+    }
+
+    static func execute(_ command: Command) throws -> Int32 {
+        let workspace = try Workspace.locate()
+        var store = try ProgressStore(workspace: workspace)
+        let style = Terminal.style()
+        var session = Session(workspace: workspace, store: store, style: style)
+        defer { store = session.store }
+        switch command {
+        case .help: return 0
+        case .status: session.printStatus()
+        case .list(let markdown): markdown ? print(markdownTable()) : session.printList()
+        case .check(.current): return try session.check(session.store.current)
+        case .check(.one(let id)): return try session.check(Course.exercise(id)!)
+        case .check(.all): return try session.checkAll()
+        case .watch(let id): try session.watch(id.flatMap(Course.exercise) ?? session.store.current)
+        case .hint(let id): try session.hint(id.flatMap(Course.exercise) ?? session.store.current)
+        case .next: try session.moveToNext()
+        case .go(let id): try session.go(to: Course.exercise(id)!)
+        case .reset(let id, let yes): return try session.reset(Course.exercise(id)!, confirmed: yes)
+        case .solution(let id, let force): return session.showSolution(id.flatMap(Course.exercise) ?? session.store.current, force: force)
+        case .report(let json, let output, let name):
+            let report = LearnerReport(store: session.store, name: name ?? defaultLearnerName())
+            if json {
+                let data = try JSONEncoder.workbook.encode(report)
+                if let output {
+                    try data.write(to: URL(fileURLWithPath: output), options: .atomic)
+                    print("Wrote \(output): hand it to your teacher.")
+                } else {
+                    print(String(decoding: data, as: UTF8.self))
+                }
+            } else {
+                print(report.rendered(style: style))
+            }
+        case .classroom(let directory):
+            let reports = try ClassReport.load(directory: directory)
+            print(ClassReport(reports: reports).rendered(style: style))
+        }
+        return 0
+    }
+
+    static func defaultLearnerName(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        environment["WORKBOOK_NAME"] ?? environment["USER"] ?? "learner"
+    }
+
+    /// The exercise table of README.md.
+    static func markdownTable() -> String {
+        var lines = ["| id | exercise | lesson | what you do |", "|---|---|---|---|"]
+        for exercise in Course.exercises {
+            let lesson = Course.lesson(exercise.lesson).map { "\(twoDigitNumber($0.number)) \($0.title)" } ?? ""
+            lines.append("| \(exercise.id) | \(exercise.title) | \(lesson) | \(exercise.task) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+func twoDigitNumber(_ number: Int) -> String { number < 10 ? "0\(number)" : "\(number)" }
+
+/// A command line, parsed.
+enum Command: Equatable {
+    enum Target: Equatable { case current, one(String), all }
+
+    case status
+    case list(markdown: Bool)
+    case check(Target)
+    case watch(String?)
+    case hint(String?)
+    case next
+    case go(String)
+    case reset(String, yes: Bool)
+    case solution(String?, force: Bool)
+    case report(json: Bool, output: String?, name: String?)
+    case classroom(String)
+    case help
+
+    static func parse(_ arguments: [String]) throws -> Command {
+        guard let name = arguments.first else { return .status }
+        var rest = Array(arguments.dropFirst())
+        /// Removes `--flag` from `rest`; true if it was there.
+        func flag(_ flag: String) -> Bool {
+            guard let position = rest.firstIndex(of: flag) else { return false }
+            rest.remove(at: position)
+            return true
+        }
+        /// Removes `--option VALUE` from `rest`; the value.
+        func option(_ option: String) throws -> String? {
+            guard let position = rest.firstIndex(of: option) else { return nil }
+            guard position + 1 < rest.count, !rest[position + 1].hasPrefix("--") else {
+                throw UsageError("\(option) needs a value")
+            }
+            defer { rest.removeSubrange(position...(position + 1)) }
+            return rest[position + 1]
+        }
+        /// The remaining words: at most `maximum` of them, and no unknown options.
+        func words(_ maximum: Int) throws -> [String] {
+            if let unknown = rest.first(where: { $0.hasPrefix("-") }) { throw UsageError("unknown option \(unknown) for \(name)") }
+            if rest.count > maximum { throw UsageError("too many arguments for \(name): \(rest.joined(separator: " "))") }
+            return rest
+        }
+        func exerciseID(_ word: String) throws -> String {
+            guard let exercise = Course.exercise(word) else {
+                throw UsageError("no exercise \"\(word)\": ids look like 05a (`swift run workbook list` shows them all)")
+            }
+            return exercise.id
+        }
+        func optionalExercise() throws -> String? { try words(1).first.map(exerciseID) }
+        func requiredExercise() throws -> String {
+            guard let word = try words(1).first else { throw UsageError("\(name) needs an exercise id, such as 05a") }
+            return try exerciseID(word)
+        }
+
+        switch name {
+        case "help", "--help", "-h":
+            return .help
+        case "status":
+            _ = try words(0)
+            return .status
+        case "list":
+            let markdown = flag("--markdown")
+            _ = try words(0)
+            return .list(markdown: markdown)
+        case "check":
+            guard let word = try words(1).first else { return .check(.current) }
+            return word == "all" ? .check(.all) : .check(.one(try exerciseID(word)))
+        case "watch":
+            return .watch(try optionalExercise())
+        case "hint":
+            return .hint(try optionalExercise())
+        case "next":
+            _ = try words(0)
+            return .next
+        case "go":
+            return .go(try requiredExercise())
+        case "reset":
+            let yes = flag("--yes") || flag("-y")
+            return .reset(try requiredExercise(), yes: yes)
+        case "solution":
+            let force = flag("--force")
+            return .solution(try optionalExercise(), force: force)
+        case "report":
+            let json = flag("--json")
+            let output = try option("--output")
+            let learner = try option("--name")
+            _ = try words(0)
+            if output != nil && !json { throw UsageError("--output writes the JSON report: use it with --json") }
+            return .report(json: json, output: output, name: learner)
+        case "class":
+            guard let directory = try words(1).first else { throw UsageError("class needs a folder of JSON reports") }
+            return .classroom(directory)
+        default:
+            throw UsageError("unknown command \"\(name)\"")
+        }
+    }
+}
