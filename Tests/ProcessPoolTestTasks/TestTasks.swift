@@ -1,5 +1,5 @@
 import ConcurrentFutures
-import Glibc
+import SystemPlatform
 import Synchronization
 
 // The tasks that the process pool tests send to worker processes. They live in a library of

@@ -1,5 +1,5 @@
 import ConcurrentFutures
-import Glibc
+import SystemPlatform
 import ProcessPoolTestTasks
 
 /// What the benchmark measures, each as the median of several rounds:

@@ -6,7 +6,7 @@
 //                                        speed-up (python/compare_process_pools.py runs it
 //                                        next to CPython's ProcessPoolExecutor)
 import ConcurrentFutures
-import Glibc
+import SystemPlatform
 import ProcessPoolTestTasks
 
 // A deliberate mistake, for one test: started with this argument, the program skips the
