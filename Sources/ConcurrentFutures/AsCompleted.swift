@@ -34,17 +34,19 @@ public func asCompleted(_ futures: [any FutureProtocol], timeout: Duration? = ni
 /// The iterator returned by `asCompleted`. Call `next()` until it returns `nil`.
 ///
 /// Dropping it before the end is fine: it unregisters itself from the futures it still waits on.
-/// It belongs to the thread that iterates it (it is not `Sendable`).
+/// It lets go of each future as it yields it, so a loop over many large results holds only
+/// the ones it has not reached yet (Python: bpo-27144). It belongs to the thread that iterates
+/// it (it is not `Sendable`).
 public final class AsCompleted<F: Hashable & Sendable> {
-    private let futures: [F]
-    /// The same futures, seen through the library-internal interface that registers waiters.
-    private let waitables: [any WaitableFuture]
+    /// The futures not yielded yet, by index (`nil` once yielded), seen both as themselves and
+    /// through the library-internal interface that registers waiters.
+    private var futures: [F?]
+    private var waitables: [(any WaitableFuture)?]
+    private let count: Int
     private let waiter = FutureWaiter()
     private let deadline: Deadline?
-    /// Indices of futures that are done, in the order they were found done.
-    private var ready: [Int] = []
-    /// How many of `ready` have been yielded.
-    private var yielded = 0
+    /// Indices of futures that are done and not yet yielded, in the order they were found done.
+    private var ready = FIFOQueue<Int>()
     /// Which futures (by index) have not finished yet, and how many. A flag per index rather
     /// than a `Set<Int>`: the indices are 0..<count, and an array needs no hashing.
     /// A pending future is still registered with the waiter.
@@ -53,12 +55,13 @@ public final class AsCompleted<F: Hashable & Sendable> {
 
     init(_ input: [F], deadline: Deadline?) where F: WaitableFuture {
         var seen = Set<F>(minimumCapacity: input.count)
-        futures = input.filter { seen.insert($0).inserted }
-        waitables = futures
+        let unique = input.filter { seen.insert($0).inserted }
+        futures = unique
+        waitables = unique
+        count = unique.count
         self.deadline = deadline
-        isPending = Array(repeating: false, count: futures.count)
-        ready.reserveCapacity(futures.count)
-        for (index, future) in futures.enumerated() {
+        isPending = Array(repeating: false, count: unique.count)
+        for (index, future) in unique.enumerated() {
             if future.register(waiter, token: index) != nil {
                 ready.append(index)  // already done: yielded first
             } else {
@@ -69,7 +72,7 @@ public final class AsCompleted<F: Hashable & Sendable> {
     }
 
     deinit {
-        for index in futures.indices where isPending[index] { waitables[index].unregister(waiter) }
+        for index in 0..<count where isPending[index] { waitables[index]?.unregister(waiter) }
     }
 
     /// The next future to finish, or `nil` when every future has been yielded.
@@ -77,18 +80,18 @@ public final class AsCompleted<F: Hashable & Sendable> {
     /// - Throws: `TimeoutError` when the deadline passes first. A later call still yields the
     ///   futures that finished in the meantime, then throws again.
     public func next() throws -> F? {
-        while yielded == ready.count {
+        while ready.isEmpty {
             if pendingCount == 0 { return nil }
             let finished: [(token: Int, completion: Completion)]
             if let deadline, deadline.hasPassed {
                 finished = waiter.takeNotificationsWithoutWaiting()
                 if finished.isEmpty {
-                    throw TimeoutError("\(pendingCount) (of \(futures.count)) futures unfinished")
+                    throw TimeoutError("\(pendingCount) (of \(count)) futures unfinished")
                 }
             } else {
                 finished = try sleep(
                     on: waiter, until: deadline,
-                    awaiting: futures.indices.filter { isPending[$0] }.map { waitables[$0].origin })
+                    awaiting: (0..<count).filter { isPending[$0] }.map { waitables[$0]?.origin })
             }
             for (index, _) in finished where isPending[index] {
                 isPending[index] = false
@@ -96,8 +99,9 @@ public final class AsCompleted<F: Hashable & Sendable> {
                 ready.append(index)
             }
         }
-        defer { yielded += 1 }
-        return futures[ready[yielded]]
+        let index = ready.popFirst()!
+        defer { futures[index] = nil; waitables[index] = nil }  // yielded: not ours to keep
+        return futures[index]
     }
 
     /// Calls `body` with each future as it finishes.

@@ -1,28 +1,45 @@
-/// The life of a future, as a state machine.
+/// The life of a future, as a state machine: the five states of Python's `_base.py`.
 ///
-///     pending ──setRunningOrNotifyCancel()──▶ running ──setResult / setException──▶ finished
-///        │                                                                  ▲
-///        ├──cancel()──▶ cancelled                                           │
-///        └───────────────────── setResult / setException ───────────────────┘
+///     PENDING ──set_running_or_notify_cancel()──▶ RUNNING ──set_result / set_exception──▶ FINISHED
+///        │                                                                    ▲
+///        ├──cancel()──▶ CANCELLED ──set_running_or_notify_cancel()──▶ CANCELLED_AND_NOTIFIED
+///        └────────────────────── set_result / set_exception ──────────────────┘
 ///
-/// `cancel()` succeeds only while the future is pending. `cancelled` and `finished` are final:
-/// a future is *done* in either of them.
+/// `cancel()` succeeds only while the future is pending. `cancelled`, `cancelledAndNotified`
+/// and `finished` are final: a future is *done* in any of them.
 ///
-/// Python keeps these as strings in `_base.py` (`PENDING`, `RUNNING`, `CANCELLED`,
-/// `CANCELLED_AND_NOTIFIED`, `FINISHED`). Python needs the extra `CANCELLED_AND_NOTIFIED`
-/// because its waiters only hear about a cancellation once the executor has noticed it; here
-/// `cancel()` tells the waiters at once, so a cancelled future is done for `wait` and
-/// `asCompleted` immediately (CPython issues gh-92001 and gh-87893).
+/// Why two cancelled states: the executor's worker, when it takes a cancelled future from its
+/// queue, calls `setRunningOrNotifyCancel()`, which answers "skip it" and moves the future on to
+/// `cancelledAndNotified`. In Python that call is also when `wait` and `as_completed` first hear
+/// of the cancellation; here they are told by `cancel()` itself, at once, so a cancelled future
+/// is done for them immediately (CPython issues gh-92001 and gh-87893). The second state then
+/// only records that the executor has seen the cancellation, and a second
+/// `setRunningOrNotifyCancel()` is refused, as in Python.
 enum FutureState<Value: Sendable>: Sendable {
+    /// Python: `PENDING`.
     case pending
+    /// Python: `RUNNING`.
     case running
+    /// Python: `CANCELLED`.
     case cancelled
+    /// Python: `CANCELLED_AND_NOTIFIED`.
+    case cancelledAndNotified
+    /// Python: `FINISHED`, with `_result` or `_exception`.
     case finished(Result<Value, any Error>)
 
+    /// Python: `done()`, `state in [CANCELLED, CANCELLED_AND_NOTIFIED, FINISHED]`.
     var isDone: Bool {
         switch self {
         case .pending, .running: false
-        case .cancelled, .finished: true
+        case .cancelled, .cancelledAndNotified, .finished: true
+        }
+    }
+
+    /// Python: `cancelled()`, `state in [CANCELLED, CANCELLED_AND_NOTIFIED]`.
+    var isCancelled: Bool {
+        switch self {
+        case .cancelled, .cancelledAndNotified: true
+        case .pending, .running, .finished: false
         }
     }
 
@@ -30,18 +47,18 @@ enum FutureState<Value: Sendable>: Sendable {
     var completion: Completion? {
         switch self {
         case .pending, .running: nil
-        case .cancelled: .cancelled
+        case .cancelled, .cancelledAndNotified: .cancelled
         case .finished(.success): .returned
         case .finished(.failure): .threw
         }
     }
 
-    /// The name Python prints in a future's repr.
+    /// The name Python prints in a future's repr (`_STATE_TO_DESCRIPTION_MAP`).
     var name: String {
         switch self {
         case .pending: "pending"
         case .running: "running"
-        case .cancelled: "cancelled"
+        case .cancelled, .cancelledAndNotified: "cancelled"
         case .finished: "finished"
         }
     }

@@ -6,7 +6,8 @@
 /// `token` (the future's index in the caller's list), which is how `wait` and `asCompleted`
 /// learn *which* futures finished, in the order they finished.
 ///
-/// Only one thread ever sleeps on a given waiter: the one that created it.
+/// Only one thread ever sleeps on a given waiter: the one that created it, through
+/// `sleep(on:until:awaiting:)` below.
 final class FutureWaiter: @unchecked Sendable {
     private let condition = ConditionLock()
     /// Futures that finished since the last `takeNotifications`, in finishing order.
@@ -82,5 +83,46 @@ struct WaiterList: Sendable, Sequence {
             }
             return others.next()
         }
+    }
+}
+
+/// Every blocking wait of the library sleeps through this function: `result()`, `wait`,
+/// `asCompleted`, `map`. Python: `waiter.event.wait(timeout)`.
+///
+/// Usually it just sleeps on the waiter. But a pool's worker that waits, with no timeout, only
+/// for tasks of its own pool may be part of a deadlock: if *all* the pool's workers end up
+/// waiting like this, no task of the pool can ever finish (queued tasks need a free worker;
+/// running ones are run by the waiting workers). Such a worker tells its pool's
+/// `DeadlockDetector` that it is blocked, sleeps in short slices, and after each slice asks
+/// whether every worker has been blocked this way for a while; if so, the wait throws
+/// `DeadlockError`, the task usually fails with it, its future completes, and the pool can move
+/// again.
+///
+/// `awaitedOrigins` is evaluated only by a worker whose wait has already lasted one check
+/// interval (a tenth of a second): the pass over the awaited futures that it costs is not paid
+/// by the many waits that end sooner, nor ever by threads that are no pool's workers.
+///
+/// - Returns: the notifications, as `FutureWaiter.takeNotifications` does (empty on timeout).
+func sleep(
+    on waiter: FutureWaiter,
+    until deadline: Deadline?,
+    awaiting awaitedOrigins: @autoclosure () -> [TaskOrigin?]
+) throws -> [(token: Int, completion: Completion)] {
+    guard deadline == nil, let worker = WorkerThread.current, let detector = worker.pool.deadlockDetector else {
+        return waiter.takeNotifications(until: deadline)
+    }
+    let firstSlice = waiter.takeNotifications(until: Deadline.now.advanced(by: DeadlockDetector.checkInterval))
+    if !firstSlice.isEmpty { return firstSlice }
+
+    let origins = awaitedOrigins()
+    guard !origins.isEmpty, origins.allSatisfy({ $0?.pool === detector.pool }) else {
+        return waiter.takeNotifications(until: nil)
+    }
+    detector.workerWillBlock(worker.index, running: worker.currentTask, awaiting: origins.compactMap { $0 })
+    defer { detector.workerDidUnblock(worker.index) }
+    while true {
+        let notifications = waiter.takeNotifications(until: Deadline.now.advanced(by: DeadlockDetector.checkInterval))
+        if !notifications.isEmpty { return notifications }
+        if let deadlock = detector.deadlock(queuedTasks: worker.pool.queuedTaskCount) { throw deadlock }
     }
 }

@@ -10,7 +10,10 @@
 /// - When a call threw, `next()` rethrows its error when iteration reaches that item, cancels
 ///   every call that has not started, and returns `nil` from then on.
 /// - When the deadline passes, `next()` throws `TimeoutError` and cancels the same way.
-/// - Dropping the results early cancels the calls that have not started.
+/// - Dropping the results part-way through an iteration cancels the calls that have not
+///   started. Dropping them before the first `next()` cancels nothing: every call runs, as
+///   with Python, whose generator cleans up only once iteration has started
+///   (`pool.map(f, items)` then `pool.shutdown()` runs every call).
 ///
 /// It belongs to the thread that iterates it (it is not `Sendable`).
 public final class MapResults<T: Sendable> {
@@ -49,6 +52,8 @@ public final class MapResults<T: Sendable> {
     /// The error that ended a chunk early, thrown once its values have been handed out.
     private var chunkError: (any Error)?
     private var isFinished = false
+    /// Whether `next()` has been called: only then does dropping the results cancel.
+    private var iterationStarted = false
 
     init<Items: Sequence>(
         executor: some Executor,
@@ -59,6 +64,7 @@ public final class MapResults<T: Sendable> {
         transform: @escaping @Sendable (Items.Element) throws -> T
     ) throws where Items.Element: Sendable {
         self.deadline = deadline
+        let inputSize = items.underestimatedCount
         var iterator = items.makeIterator()
         let submitNext: () throws -> Submitted? = {
             if chunkSize == 1 {
@@ -66,7 +72,9 @@ public final class MapResults<T: Sendable> {
                 return .single(try executor.submit { try transform(item) })
             }
             var chunk: [Items.Element] = []
-            chunk.reserveCapacity(chunkSize)
+            // Room for what the input says it has, never for `chunkSize` blindly: a chunk
+            // size of `Int.max` must cost memory only for the items that exist.
+            chunk.reserveCapacity(min(chunkSize, max(inputSize, 1)))
             while chunk.count < chunkSize, let item = iterator.next() { chunk.append(item) }
             if chunk.isEmpty { return nil }
             return .chunk(try executor.submit { [chunk] in try runChunk(chunk, transform) })
@@ -98,10 +106,18 @@ public final class MapResults<T: Sendable> {
         }
     }
 
-    deinit { cancelRemaining() }
+    deinit {
+        if iterationStarted {
+            cancelRemaining()
+        } else {
+            // Never iterated: the calls run (see above); nobody will read their outcomes.
+            while let task = submitted.popFirst() { task.markOutcomeObserved() }
+        }
+    }
 
     /// The next result in input order, or `nil` at the end.
     public func next() throws -> T? {
+        iterationStarted = true
         while true {
             if chunkPosition < chunkValues.count {
                 defer { chunkPosition += 1 }
@@ -131,7 +147,7 @@ public final class MapResults<T: Sendable> {
                 switch state {
                 case .finished(.success(let value)): return value
                 case .finished(.failure(let error)): return try end(throwing: error)
-                case .cancelled: return try end(throwing: CancelledError())
+                case .cancelled, .cancelledAndNotified: return try end(throwing: CancelledError())
                 case .pending, .running:
                     future.cancel()
                     return try end(throwing: timeoutError())
@@ -145,7 +161,7 @@ public final class MapResults<T: Sendable> {
                 case .finished(.failure(let failure as PartialChunk<T>)):
                     (chunkValues, chunkPosition, chunkError) = (failure.values, 0, failure.error)
                 case .finished(.failure(let error)): return try end(throwing: error)
-                case .cancelled: return try end(throwing: CancelledError())
+                case .cancelled, .cancelledAndNotified: return try end(throwing: CancelledError())
                 case .pending, .running:
                     future.cancel()
                     return try end(throwing: timeoutError())
@@ -182,7 +198,7 @@ public final class MapResults<T: Sendable> {
 /// Runs one chunk of `map`: the calls in order, stopping at the first error.
 private func runChunk<Item, T: Sendable>(_ chunk: [Item], _ transform: (Item) throws -> T) throws -> [T] {
     var values: [T] = []
-    values.reserveCapacity(chunk.count)
+    values.reserveCapacity(chunk.count)  // the chunk exists: its size is real
     for item in chunk {
         do {
             values.append(try transform(item))

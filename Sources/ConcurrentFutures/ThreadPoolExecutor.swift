@@ -3,7 +3,9 @@ import Synchronization
 
 /// An executor that runs tasks on a pool of worker threads.
 ///
-/// Python: `concurrent.futures.ThreadPoolExecutor`.
+/// Python: `concurrent.futures.ThreadPoolExecutor` (`thread.py`). This file follows it: `init`,
+/// `submit`, `adjustThreadCount`, `initializerFailed`, `shutdown`, and the worker loop
+/// `runWorker` (Python's `_worker`).
 ///
 ///     # Python
 ///     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -16,21 +18,20 @@ import Synchronization
 ///         print(try future.result())
 ///     }
 ///
-/// How it works (the same design as Python's `thread.py`):
+/// How it works, as in Python:
 ///
-/// - `submit` creates a `Future` that holds the task, appends a `WorkItem` for it to a FIFO
-///   queue, and makes sure some worker will take it: it wakes an idle worker, or starts a new
-///   thread if every worker is busy and there are fewer than `maxWorkers`. Threads start
-///   lazily, one at a time, and an idle thread is always reused before a new one is started.
-/// - Each worker thread loops: take the next work item (sleeping while the queue is empty),
-///   run it, complete its future. See `Core.runWorker`.
+/// - `submit` creates a `Future`, appends a `WorkItem` (the future and the task) to the work
+///   queue, and makes sure some worker will take it: an idle worker if there is one, else a new
+///   thread while there are fewer than `maxWorkers`. Threads start lazily, one at a time.
+/// - Each worker loops: take the next work item (waiting while the queue is empty), run it,
+///   which completes its future (`WorkItem.run`, Python's `_WorkItem.run`).
 /// - `shutdown` stops new submissions; the workers finish what is queued, then exit.
 ///
-/// The executor object and its worker threads share a `Core` (the queue, the counters, the
-/// lock). The workers keep the core alive, not the executor: when the last reference to the
-/// executor goes away without a `shutdown`, the executor shuts the core down without waiting,
-/// the workers finish the queue and exit, and no thread is leaked. (Python does the same with
-/// a weak reference from the workers to the executor.)
+/// The executor and its worker threads share a `Core`: the queue and the pool's state, behind
+/// one lock. The workers keep the core alive, not the executor: when the last reference to
+/// the executor goes away without a `shutdown`, the executor shuts the core down without
+/// waiting, the workers finish the queue and exit, and no thread is leaked. (Python does the
+/// same with a weak reference from the workers to the executor.)
 public final class ThreadPoolExecutor: Executor {
     /// The most threads this pool will run at once.
     public let maxWorkers: Int
@@ -111,6 +112,11 @@ public final class ThreadPoolExecutor: Executor {
     ///   - wait: `false` returns at once; the workers still finish the queue, then exit.
     ///   - cancelFutures: cancel every task that has not started yet (running tasks finish).
     ///
+    /// Called from one of the pool's own tasks, `wait: true` cannot wait for the pool to end:
+    /// the pool includes the very task that would wait. It shuts the pool down and returns at
+    /// once, as `wait: false` does. (Python's worker raises `RuntimeError('cannot join current
+    /// thread')` when it meets itself among the threads to join.)
+    ///
     /// Python: `shutdown(wait=True, *, cancel_futures=False)`.
     public func shutdown(wait: Bool = true, cancelFutures: Bool = false) {
         core.shutdown(wait: wait, cancelFutures: cancelFutures)
@@ -131,14 +137,15 @@ private let poolCounter = Atomic<Int>(0)
 extension ThreadPoolExecutor {
     /// The state shared by a pool and its worker threads, and the worker loop.
     ///
-    /// Locking: one `ConditionLock` guards the queue and the lifecycle. Workers sleep on it
-    /// when the queue is empty; `submit` signals it. Counters that change as tasks finish are
-    /// atomics kept by each worker (see `WorkerThread`), so a finishing task never takes the
-    /// lock. Everything that can be done outside the lock is: the workers take this lock for
-    /// every task, so every instruction spent holding it makes them wait.
+    /// Locking: one `ConditionLock` guards the queue and the pool's state (Python has two: the
+    /// queue's own and `_shutdown_lock`; one is enough here, as in swift-nio's
+    /// `NIOThreadPool`). Idle workers sleep on it (`WorkerParking`). What changes for every
+    /// finished task is counted by each worker on its own (`WorkerThread`), so a finishing task
+    /// never takes the lock.
     final class Core: @unchecked Sendable {
         /// The pool's life: it accepts work until it is shut down or broken. Both are final;
         /// a broken pool stays broken after `shutdown`, so `submit` keeps saying why.
+        /// Python: `_shutdown` and `_broken`.
         private enum Lifecycle {
             case accepting
             case shutDown
@@ -149,57 +156,37 @@ extension ThreadPoolExecutor {
         let threadNamePrefix: String
         let initializer: (@Sendable () throws -> Void)?
         let observer: (@Sendable (TaskEvent) -> Void)?
-        let detectsDeadlocks: Bool
+        /// `nil` when the pool was made with `detectsDeadlocks: false`.
+        let deadlockDetector: DeadlockDetector?
         /// Stamped on every future of this pool (see `TaskOrigin`).
         let identity: PoolIdentity
 
-        private let condition = ConditionLock()
-        // Guarded by `condition`:
+        private let lock = ConditionLock()
+        // Guarded by `lock`:
         private var lifecycle = Lifecycle.accepting
-        private var queue = FIFOQueue<WorkItem>()
+        /// Python: `_work_queue`.
+        private var workQueue = FIFOQueue<WorkItem>()
+        private var parking = WorkerParking()
         /// Tasks accepted so far.
         private var acceptedTasks = 0
+        /// The live workers, by index. Python: `_threads`.
+        private var workers: [Int: WorkerThread] = [:]
         private var startedThreads = 0
-        private var liveWorkers = 0
-        /// Workers asleep in `takeWork`, waiting for a task.
-        private var idleWorkers = 0
-        /// Idle workers already signalled but not yet awake. Signalling them again would only
-        /// cost a system call each, so `submit` signals only when there are more idle workers
-        /// than wake-ups on their way.
-        private var wakeupsInFlight = 0
         /// Threads that nobody has promised to join yet, by worker index. A worker that exits
         /// while still listed here detaches itself, so its resources are freed; `shutdown(wait:
         /// true)` takes threads out of this list and joins them.
         private var unjoinedThreads: [Int: ThreadHandle] = [:]
-        /// Workers blocked in a wait, with no timeout, for tasks of this pool only: by worker
-        /// index, the task the worker runs and the tasks it waits for. See `sleep(on:...)`.
-        private var blockedWorkers: [Int: (running: TaskOrigin?, awaiting: [TaskOrigin])] = [:]
-        /// Since when every live worker has been blocked like that, if it is so now.
-        private var everyWorkerBlockedSince: Deadline?
 
-        /// The live workers, by index. Each keeps its own counters (busy, completed, ...):
-        /// see `WorkerThread`.
-        private var workers: [Int: WorkerThread] = [:]
-
-        // Atomics: updated without the lock.
-        /// Tasks that ended without a worker: cancelled by `shutdown(cancelFutures:)`, failed
-        /// because the pool broke; and the counts of workers that have exited.
-        private let completedTasks = Atomic<Int>(0)
-        private let failedTasks = Atomic<Int>(0)
-        private let cancelledTasks = Atomic<Int>(0)
-        /// A copy of `queue.count` that workers may read without the lock while they spin.
+        // Atomics: read or updated without the lock.
+        /// A copy of `workQueue.count` that the watching worker reads without the lock.
         private let queuedTasks = Atomic<Int>(0)
         /// The number the next submitted task gets: 0, 1, 2, ...
         private let taskNumbers = Atomic<Int>(0)
-
-        /// How many times an idle worker yields the CPU, looking for new work, before it
-        /// sleeps (about 20-50 µs on the machines this was measured on).
-        static let spinRounds = 100
-
-        /// How long every worker must have been blocked on its own pool before their waits
-        /// throw `DeadlockError`, and how often a blocked worker looks.
-        static let deadlockGracePeriod = Duration.milliseconds(500)
-        static let deadlockCheckInterval = Duration.milliseconds(100)
+        /// Outcomes of tasks that ended without a worker (cancelled by `shutdown(cancelFutures:)`,
+        /// failed because the pool broke), and the counts of workers that have exited.
+        private let completedTasks = Atomic<Int>(0)
+        private let failedTasks = Atomic<Int>(0)
+        private let cancelledTasks = Atomic<Int>(0)
 
         init(
             maxWorkers: Int, threadNamePrefix: String,
@@ -210,48 +197,48 @@ extension ThreadPoolExecutor {
             self.threadNamePrefix = threadNamePrefix
             self.initializer = initializer
             self.observer = observer
-            self.detectsDeadlocks = detectsDeadlocks
             identity = PoolIdentity(name: threadNamePrefix)
+            deadlockDetector = detectsDeadlocks ? DeadlockDetector(pool: identity) : nil
         }
 
         // MARK: Submitting
 
+        /// Python: `submit`.
         func submit<T: Sendable>(label: String?, _ task: @escaping @Sendable () throws -> T) throws -> Future<T> {
             let submittedAt = observer == nil ? nil : ContinuousClock.now
-            // The future is made before taking the lock: allocating it is the slowest step of
-            // submit, and the workers wait for this lock to take their next task. So task
-            // numbers come from an atomic counter rather than from a counter under the lock.
+            // The future and its work item are made before taking the lock: allocating them is
+            // the slowest step of submit, and the workers wait for this lock to take their next
+            // task. So task numbers come from an atomic counter rather than from under the lock.
             // (A refused submission leaves a gap in the numbers; a pool that refuses once, for
             // being shut down or broken, accepts nothing after that anyway.)
             let taskID = taskNumbers.add(1, ordering: .relaxed).oldValue
-            let future = Future(origin: TaskOrigin(pool: identity, taskID: taskID, label: label), task: task)
-            let wakeIdleWorker: Bool
+            let future = Future<T>(origin: TaskOrigin(pool: identity, taskID: taskID, label: label))
+            let item = WorkItem(future: future, task: task)
 
-            condition.lock()
+            lock.lock()
             switch lifecycle {
             case .accepting:
                 break
-            case .shutDown:
-                condition.unlock()
-                throw ShutdownError()
             case .broken(let error):
-                condition.unlock()
+                lock.unlock()
                 throw error
+            case .shutDown:
+                lock.unlock()
+                throw ShutdownError()
             }
             // Make sure some worker will take the task before queueing it, so that a failure
             // to start a thread can be reported without losing the task.
-            if let error = startThreadIfNeeded(forQueueLength: queue.count + 1) {
-                condition.unlock()
+            if let error = adjustThreadCount(forQueueLength: workQueue.count + 1) {
+                lock.unlock()
                 throw error
             }
             acceptedTasks += 1
-            queue.append(WorkItem(future: future))
+            workQueue.append(item)
             queuedTasks.add(1, ordering: .relaxed)
-            wakeIdleWorker = idleWorkers > wakeupsInFlight
-            if wakeIdleWorker { wakeupsInFlight += 1 }
-            condition.unlock()
+            let wakeSleeper = parking.shouldWakeSleeper(queued: workQueue.count)
+            lock.unlock()
 
-            if wakeIdleWorker { condition.signal() }
+            if wakeSleeper { lock.signal() }
             if let observer, let submittedAt {
                 observer(TaskEvent(taskID: taskID, label: label, kind: .submitted, time: submittedAt))
             }
@@ -261,15 +248,17 @@ extension ThreadPoolExecutor {
         /// Starts one more worker thread if the queue, with `queueLength` tasks, is longer than
         /// the number of workers that will come for work on their own, and `maxWorkers` allows.
         /// Returns an error only if no worker at all could be started. Lock held.
+        /// Python: `_adjust_thread_count`.
         ///
-        /// Workers that "come on their own" are all live workers that are not busy: the idle
-        /// ones and the ones just finishing a task. Python asks the same question with its
+        /// Workers that "come on their own" are the live workers that are not busy: the idle ones
+        /// and the ones whose task just finished. Python asks a similar question with its
         /// `_idle_semaphore` ("is some thread idle?"); counting the finishing ones too is what
-        /// makes three `submit(...).result()` calls in a row reliably use a single thread.
-        private func startThreadIfNeeded(forQueueLength queueLength: Int) -> (any Error)? {
+        /// makes three `submit(...).result()` calls in a row reliably use a single thread here,
+        /// where no global interpreter lock makes the finishing worker go first.
+        private func adjustThreadCount(forQueueLength queueLength: Int) -> (any Error)? {
             // Checked first because it is cheap: a pool at full size never starts a thread.
-            guard liveWorkers < maxWorkers else { return nil }
-            let available = liveWorkers - busyWorkerCount
+            guard workers.count < maxWorkers else { return nil }
+            let available = workers.values.reduce(0) { count, worker in count + (worker.isBusy ? 0 : 1) }
             guard queueLength > available else { return nil }
 
             let index = startedThreads
@@ -277,14 +266,13 @@ extension ThreadPoolExecutor {
             switch worker.start() {
             case .success(let thread):
                 startedThreads += 1
-                liveWorkers += 1
-                unjoinedThreads[index] = thread
                 workers[index] = worker
-                updateEveryWorkerBlocked()
+                unjoinedThreads[index] = thread
+                deadlockDetector?.workerStarted()
                 return nil
             case .failure(let error):
                 // Keep going with the threads we have; with none, the task cannot run.
-                return liveWorkers == 0 ? error : nil
+                return workers.isEmpty ? error : nil
             }
         }
 
@@ -302,64 +290,61 @@ extension ThreadPoolExecutor {
                 }
             }
             while let item = takeWork(for: worker) {
-                worker.currentTask = item.future
-                item.run(self, worker)
+                worker.currentTask = item.future.origin
+                item.run(worker)
                 worker.currentTask = nil
+                worker.isBusy = false
             }
             workerExiting(worker)
         }
 
-        /// The next task to run; sleeps while the queue is empty. Returns `nil` when the worker
-        /// should exit: the pool is shut down (or broken) and nothing is left to do.
+        /// The next work item; waits while the queue is empty. Returns `nil` when the worker
+        /// should exit: the pool is shut down (or broken) and the queue is empty.
+        /// Python: `work_queue.get_nowait()`, then `work_queue.get(block=True)`.
         private func takeWork(for worker: WorkerThread) -> WorkItem? {
-            condition.lock()
-            defer { condition.unlock() }
-            var mayStillSpin = true
+            lock.lock()
+            defer { lock.unlock() }
+            var watched = false
             while true {
-                if let item = queue.popFirst() {
+                if let item = workQueue.popFirst() {
                     queuedTasks.subtract(1, ordering: .relaxed)
-                    worker.isBusy.store(true, ordering: .relaxed)
+                    if watched { parking.stopWatching() }
+                    worker.isBusy = true
                     return item
                 }
-                guard case .accepting = lifecycle else { return nil }
-                if mayStillSpin {
-                    // Spin before sleeping. Going to sleep and being woken costs two system
-                    // calls and a context switch, several microseconds; when tasks are short
-                    // and keep coming, the next one usually arrives sooner than that. So the
-                    // worker first watches the queue for a short while, yielding the CPU to
-                    // whoever needs it, and only then parks on the condition variable.
-                    mayStillSpin = false
-                    condition.unlock()
-                    for _ in 0..<Core.spinRounds where queuedTasks.load(ordering: .relaxed) == 0 {
-                        sched_yield()
-                    }
-                    condition.lock()
+                guard case .accepting = lifecycle else {
+                    if watched { parking.stopWatching() }
+                    return nil
+                }
+                if !watched && parking.startWatching() {
+                    // The watcher looks at the queue without the lock for a moment.
+                    watched = true
+                    lock.unlock()
+                    WorkerParking.watch { queuedTasks.load(ordering: .relaxed) > 0 }
+                    lock.lock()
                     continue
                 }
-                idleWorkers += 1
-                condition.wait()
-                idleWorkers -= 1
-                // Whatever woke us (a signal, a broadcast, or nothing at all: wake-ups can be
-                // spurious), one wake-up fewer is on its way. Counting low only costs an
-                // extra signal later; every woken worker looks at the queue again.
-                if wakeupsInFlight > 0 { wakeupsInFlight -= 1 }
+                if watched {
+                    parking.stopWatching()
+                    watched = false
+                }
+                parking.sleep(on: lock)
             }
         }
 
         private func workerExiting(_ worker: WorkerThread) {
-            condition.lock()
-            liveWorkers -= 1
-            // Its counts now belong to the pool.
+            lock.lock()
             workers[worker.index] = nil
+            // Its counts now belong to the pool.
             completedTasks.add(worker.completedTasks.load(ordering: .relaxed), ordering: .relaxed)
             failedTasks.add(worker.failedTasks.load(ordering: .relaxed), ordering: .relaxed)
             cancelledTasks.add(worker.cancelledTasks.load(ordering: .relaxed), ordering: .relaxed)
-            updateEveryWorkerBlocked()
             if let thread = unjoinedThreads.removeValue(forKey: worker.index) {
                 thread.detach()  // nobody will join this thread: free it when it ends
             }
-            condition.unlock()
-            condition.broadcast()  // wakes `shutdown(wait: true)`, which waits for liveWorkers == 0
+            deadlockDetector?.workerExited()
+            lock.unlock()
+            lock.broadcast()  // wakes `shutdown(wait: true)`, which waits for the workers to exit
         }
 
         /// An initializer threw: the pool is broken. Python: `_initializer_failed`.
@@ -367,12 +352,12 @@ extension ThreadPoolExecutor {
             let broken = BrokenThreadPool(
                 "A thread initializer failed, the thread pool is not usable anymore", underlyingError: error)
             FutureDiagnostics.report(.initializerError, error: error, subject: "thread pool \(threadNamePrefix)")
-            condition.lock()
+            lock.lock()
             if case .broken = lifecycle {} else { lifecycle = .broken(broken) }
-            let queued = queue.removeAll()
+            let queued = workQueue.removeAll()
             queuedTasks.subtract(queued.count, ordering: .relaxed)
-            condition.unlock()
-            condition.broadcast()  // idle workers exit
+            lock.unlock()
+            lock.broadcast()  // idle workers exit
             for item in queued {
                 failedTasks.add(1, ordering: .relaxed)
                 report(item.future, .finished(.threw(broken.description)))
@@ -380,147 +365,62 @@ extension ThreadPoolExecutor {
             }
         }
 
-        // MARK: Hearing from work items (on the worker thread)
-
-        func taskStarted(_ item: some PoolFuture, worker: WorkerThread) {
-            // Checked here too, not only in `report`: without an observer, not even the event
-            // (and a copy of the worker's name) is made. This runs for every task.
-            if observer != nil { report(item, .started(worker: worker.name)) }
-        }
-
-        func taskWillComplete<T>(_ item: some PoolFuture, worker: WorkerThread, result: Result<T, any Error>) {
-            switch result {
-            case .success:
-                worker.completedTasks.add(1, ordering: .relaxed)
-                report(item, .finished(.returned))
-            case .failure(let error):
-                worker.failedTasks.add(1, ordering: .relaxed)
-                report(item, .finished(.threw(String(describing: error))))
-            }
-            worker.isBusy.store(false, ordering: .relaxed)
-        }
-
-        func taskSkipped(_ item: some PoolFuture, worker: WorkerThread) {
-            worker.cancelledTasks.add(1, ordering: .relaxed)
-            report(item, .finished(.cancelled))
-            worker.isBusy.store(false, ordering: .relaxed)
-        }
-
-        /// Workers running a task right now. Lock held.
-        private var busyWorkerCount: Int {
-            sumOverWorkers { $0.isBusy.load(ordering: .relaxed) ? 1 : 0 }
-        }
-
-        /// `count` added up over the live workers. Lock held.
-        private func sumOverWorkers(_ count: (WorkerThread) -> Int) -> Int {
-            workers.values.reduce(0) { total, worker in total + count(worker) }
-        }
-
-        private func report(_ item: some PoolFuture, _ kind: TaskEvent.Kind) {
-            guard let observer, let origin = item.origin else { return }
-            observer(TaskEvent(taskID: origin.taskID, label: origin.label, kind: kind, time: .now))
-        }
-
         // MARK: Shutting down
 
+        /// Python: `shutdown`.
         func shutdown(wait: Bool, cancelFutures: Bool) {
-            let isOwnWorker = WorkerThread.current?.pool === self
-            condition.lock()
+            // A task of this pool cannot wait for the pool to end (see the public method).
+            let mayWait = wait && WorkerThread.current?.pool !== self
+            lock.lock()
             if case .accepting = lifecycle { lifecycle = .shutDown }
-            let toCancel = cancelFutures ? queue.removeAll() : []
+            let toCancel = cancelFutures ? workQueue.removeAll() : []
             queuedTasks.subtract(toCancel.count, ordering: .relaxed)
             var toJoin: [ThreadHandle] = []
-            if wait {
-                // A worker that shuts down its own pool cannot join itself.
-                let ownIndex = isOwnWorker ? WorkerThread.current?.index : nil
-                for (index, thread) in unjoinedThreads where index != ownIndex {
-                    toJoin.append(thread)
-                    unjoinedThreads[index] = nil
-                }
+            if mayWait {
+                toJoin = Array(unjoinedThreads.values)
+                unjoinedThreads.removeAll()
             }
-            condition.unlock()
-            condition.broadcast()  // idle workers wake up, see the shutdown, and exit
+            lock.unlock()
+            lock.broadcast()  // idle workers wake up, see the shutdown, and exit
 
             for item in toCancel where item.future.cancel() {
                 cancelledTasks.add(1, ordering: .relaxed)
                 report(item.future, .finished(.cancelled))
             }
-            guard wait else { return }
+            guard mayWait else { return }
             for thread in toJoin { thread.join() }
             // Threads joined by someone else (a concurrent shutdown) or already detached:
             // wait until they are gone too.
-            condition.lock()
-            while liveWorkers > (isOwnWorker ? 1 : 0) { condition.wait() }
-            condition.unlock()
+            lock.lock()
+            while !workers.isEmpty { lock.wait() }
+            lock.unlock()
         }
 
-        // MARK: Deadlock detection (see DeadlockDetection.swift)
+        // MARK: Observers, statistics, deadlock reports
 
-        /// A worker is about to sleep, with no timeout, until one of `awaiting` (all tasks of
-        /// this pool) finishes.
-        func workerWillBlock(_ worker: WorkerThread, awaiting: [TaskOrigin]) {
-            condition.withLock {
-                blockedWorkers[worker.index] = (worker.currentTask?.origin, awaiting)
-                updateEveryWorkerBlocked()
-            }
+        /// Tells the observer, if there is one, that `kind` happened to `future`'s task.
+        func report(_ future: some PoolFuture, _ kind: TaskEvent.Kind) {
+            guard let observer, let origin = future.origin else { return }
+            observer(TaskEvent(taskID: origin.taskID, label: origin.label, kind: kind, time: .now))
         }
 
-        func workerDidUnblock(_ worker: WorkerThread) {
-            condition.withLock {
-                blockedWorkers[worker.index] = nil
-                updateEveryWorkerBlocked()
-            }
-        }
-
-        /// Keeps `everyWorkerBlockedSince` up to date. Lock held.
-        private func updateEveryWorkerBlocked() {
-            if liveWorkers > 0 && blockedWorkers.count >= liveWorkers {
-                if everyWorkerBlockedSince == nil { everyWorkerBlockedSince = .now }
-            } else {
-                everyWorkerBlockedSince = nil
-            }
-        }
-
-        /// The deadlock `worker` is part of, if every worker has been blocked on this pool
-        /// for the grace period; `nil` otherwise.
-        func deadlock(seenBy worker: WorkerThread) -> DeadlockError? {
-            condition.withLock {
-                guard let since = everyWorkerBlockedSince,
-                      since.advanced(by: Core.deadlockGracePeriod).hasPassed
-                else { return nil }
-                let waits = blockedWorkers.keys.sorted().map { index -> String in
-                    let (running, awaiting) = blockedWorkers[index]!
-                    let runs = running.map { "runs \($0.taskID.taskName(label: $0.label))" } ?? "runs a task"
-                    let shown = awaiting.prefix(3).map { $0.taskID.taskName(label: $0.label) }
-                    let more = awaiting.count > 3 ? " and \(awaiting.count - 3) more" : ""
-                    return "\(threadNamePrefix)_\(index) \(runs) and waits for \(shown.joined(separator: ", "))\(more)"
-                }
-                return DeadlockError(
-                    "a task is waiting for another task of the same pool, and all \(liveWorkers) "
-                        + "worker\(liveWorkers == 1 ? "" : "s") of \(threadNamePrefix) are busy waiting, "
-                        + "so nothing can ever finish (\(waits.joined(separator: "; ")); \(queue.count) "
-                        + "task\(queue.count == 1 ? "" : "s") queued). Give the pool more workers, or do not "
-                        + "wait inside a task for tasks of the same pool."
-                )
-            }
-        }
-
-        // MARK: Statistics
+        /// Tasks in the queue right now (for deadlock reports).
+        var queuedTaskCount: Int { lock.withLock { workQueue.count } }
 
         var statistics: ExecutorStatistics {
-            condition.withLock {
-                ExecutorStatistics(
+            lock.withLock {
+                func sum(_ count: (WorkerThread) -> Int) -> Int {
+                    workers.values.reduce(0) { total, worker in total + count(worker) }
+                }
+                return ExecutorStatistics(
                     submitted: acceptedTasks,
-                    queued: queue.count,
-                    running: busyWorkerCount,
-                    completed: completedTasks.load(ordering: .relaxed)
-                        + sumOverWorkers { $0.completedTasks.load(ordering: .relaxed) },
-                    failed: failedTasks.load(ordering: .relaxed)
-                        + sumOverWorkers { $0.failedTasks.load(ordering: .relaxed) },
-                    cancelled: cancelledTasks.load(ordering: .relaxed)
-                        + sumOverWorkers { $0.cancelledTasks.load(ordering: .relaxed) },
-                    liveWorkers: liveWorkers,
-                    idleWorkers: idleWorkers
+                    queued: workQueue.count,
+                    running: sum { $0.isBusy ? 1 : 0 },
+                    completed: completedTasks.load(ordering: .relaxed) + sum { $0.completedTasks.load(ordering: .relaxed) },
+                    failed: failedTasks.load(ordering: .relaxed) + sum { $0.failedTasks.load(ordering: .relaxed) },
+                    cancelled: cancelledTasks.load(ordering: .relaxed) + sum { $0.cancelledTasks.load(ordering: .relaxed) },
+                    liveWorkers: workers.count,
+                    idleWorkers: parking.idle
                 )
             }
         }

@@ -90,10 +90,11 @@ func waitForFutures(_ futures: [some WaitableFuture], deadline: Deadline?, retur
     // Unregister from what is still pending when we leave, however we leave.
     defer { for (index, future) in futures.enumerated() where !isDone[index] { future.unregister(waiter) } }
 
-    // Sleep until satisfied or out of time.
+    // Sleep until satisfied or out of time. (What is awaited is worked out only if deadlock
+    // detection asks, for a long wait on a pool's worker: see `sleep`.)
     while !satisfied() {
-        let awaiting = futures.indices.filter { !isDone[$0] }.map { futures[$0].origin }
-        let finished = try sleep(on: waiter, until: deadline, awaiting: awaiting)
+        let finished = try sleep(
+            on: waiter, until: deadline, awaiting: futures.indices.filter { !isDone[$0] }.map { futures[$0].origin })
         if finished.isEmpty { break }  // the deadline passed
         for (index, completion) in finished { record(index, completion) }
     }

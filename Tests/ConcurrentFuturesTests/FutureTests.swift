@@ -193,25 +193,25 @@ struct FutureTests {
     }
 
     @Test(.timeLimit(.minutes(1)))
-    func cancellingAFutureWhoseTaskHoldsTheLastReferenceToAnotherDoesNotDeadlock() {
-        // Futures share 256 lock stripes. If cancel() or setResult() released the task inside
-        // the future's lock, the other future's deinit would lock its own stripe right there;
-        // when that is the same stripe, the thread waits for itself forever. So: find pairs
-        // that share a stripe, then cancel one and finish another.
+    func endingAFutureWhoseCallbackHoldsTheLastReferenceToAnotherDoesNotDeadlock() {
+        // Futures share 256 lock stripes (FutureLock). If cancel() or setResult() released the
+        // callbacks inside the future's lock, the other future's deinit would lock its own
+        // stripe right there; when that is the same stripe, the thread waits for itself
+        // forever. So: find pairs that share a stripe, then cancel one and finish another.
         var spacers: [Future<Int>] = []  // shift the addresses, so that stripes vary
-        func futureWhoseTaskHoldsTheOnlyReferenceToAnother() -> (future: Future<Int>, sharesStripe: Bool) {
+        func futureWhoseCallbackHoldsTheOnlyReferenceToAnother() -> (future: Future<Int>, sharesStripe: Bool) {
             let other = Future<Int>()
             if spacers.count > 10_000 { spacers.removeAll() }
             spacers += (0..<Int.random(in: 0...7)).map { _ in Future<Int>() }
-            let origin = TaskOrigin(pool: PoolIdentity(name: "test"), taskID: 0, label: nil)
-            let future = Future(origin: origin, task: { other.isDone ? 1 : 0 })
-            let stripes = LockStripes.forFutures
-            return (future, stripes.mutex(for: future) == stripes.mutex(for: other))
+            let future = Future<Int>()
+            let sharesStripe = FutureLock.sharesMutex(future, other)
+            future.addDoneCallback { _ in _ = other }
+            return (future, sharesStripe)
         }
         var cancelled = false
         var finished = false
         for _ in 0..<200_000 where !(cancelled && finished) {
-            let (future, sharesStripe) = futureWhoseTaskHoldsTheOnlyReferenceToAnother()
+            let (future, sharesStripe) = futureWhoseCallbackHoldsTheOnlyReferenceToAnother()
             guard sharesStripe else { continue }
             if !cancelled {
                 #expect(future.cancel())
@@ -260,5 +260,64 @@ extension Thread {
         group.enter()
         Thread { body(); group.leave() }.start()
         return group
+    }
+}
+
+/// Done-callbacks that complete other futures (issue 12): a chain of any length runs, in order,
+/// on the completing thread, without overflowing its stack.
+@Suite("Callback chains")
+struct CallbackChainTests {
+    /// `count` futures, each with a callback that cancels the next one.
+    private func chain(_ count: Int, record: LockedValue<[Int]>) -> [Future<Int>] {
+        let futures = (0..<count).map { _ in Future<Int>() }
+        for index in 0..<count {
+            let next = index + 1 < count ? futures[index + 1] : nil
+            futures[index].addDoneCallback { _ in
+                record.withLock { $0.append(index) }
+                next?.cancel()
+            }
+        }
+        return futures
+    }
+
+    @Test func aLongChainOfCallbacksCancellingTheNextFutureDoesNotOverflowTheStack() throws {
+        // 100,000 nested calls would need far more stack than a thread has (8 MiB here; the
+        // debug build overflowed at about 10,000). Run it on a thread with a small stack, so
+        // that any unbounded nesting fails the same way everywhere.
+        let record = LockedValue<[Int]>([])
+        let futures = chain(100_000, record: record)
+        let finished = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            futures[0].cancel()
+            finished.signal()
+        }
+        thread.stackSize = 512 << 10
+        thread.start()
+        #expect(finished.wait(timeout: .now() + 60) == .success)
+        #expect(futures.allSatisfy { $0.isCancelled })
+        #expect(record.withLock { $0 } == Array(0..<100_000), "every callback ran once, in chain order")
+    }
+
+    @Test func aShortChainRunsNestedBeforeCancelReturns() throws {
+        let record = LockedValue<[Int]>([])
+        let futures = chain(10, record: record)
+        #expect(futures[0].cancel())
+        #expect(record.withLock { $0 } == Array(0..<10), "all ran before cancel() returned")
+        #expect(futures.allSatisfy { $0.isCancelled })
+    }
+
+    @Test func callbacksOfAChainThatSetsResultsRunOnTheCompletingThread() throws {
+        let count = 5_000
+        let futures = (0..<count).map { _ in Future<Int>() }
+        let threads = LockedValue<Set<UInt64>>([])
+        for index in 0..<count {
+            futures[index].addDoneCallback { future in
+                threads.withLock { _ = $0.insert(currentThreadID()) }
+                if index + 1 < count { try futures[index + 1].setResult(try future.result() + 1) }
+            }
+        }
+        try futures[0].setResult(0)
+        #expect(try futures[count - 1].result() == count - 1)
+        #expect(threads.withLock { $0 } == [currentThreadID()])
     }
 }

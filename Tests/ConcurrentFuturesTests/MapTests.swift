@@ -69,22 +69,59 @@ struct MapTests {
         }
     }
 
-    @Test func droppingResultsEarlyCancelsWhatHasNotStarted() throws {
+    @Test func droppingResultsPartWayCancelsWhatHasNotStarted() throws {
         let ran = Arrivals()
         try withThreadPool(maxWorkers: 1) { pool in
             let gate = Gate()
             let started = Arrivals()
             var results: MapResults<Int>? = try pool.map(0..<100) { i in
-                if i == 0 { started.arrive(); gate.wait() }
+                if i == 1 { started.arrive(); gate.wait() }
                 ran.arrive()
                 return i
             }
+            #expect(try results?.next() == 0, "iteration has started")
             #expect(started.wait(for: 1))
-            _ = results
             results = nil
             gate.open()
         }
-        #expect(ran.value == 1, "only the task already running ran; \(ran.value) ran")
+        #expect(ran.value == 2, "only the tasks already run or running ran; \(ran.value) ran")
+    }
+
+    @Test func droppingResultsBeforeIteratingRunsEveryCall() throws {
+        // Python: `executor.map(fn, items)` without iterating, then `shutdown(wait=True)`, runs
+        // every call (its generator's clean-up only runs once iteration has started).
+        let ran = Arrivals()
+        try withThreadPool(maxWorkers: 1) { pool in
+            let gate = Gate()
+            let started = Arrivals()
+            var results: MapResults<Int>? = try pool.map(0..<10) { i in
+                if i == 0 { started.arrive(); gate.wait() }
+                ran.arrive()
+                if i == 5 { throw TestError(5_051) }
+                return i
+            }
+            #expect(started.wait(for: 1))
+            let reports = capturingDiagnostics {
+                _ = results
+                results = nil
+                gate.open()
+                pool.shutdown(wait: true)
+            }
+            let mine = reports.filter { $0.error as? TestError == TestError(5_051) }
+            #expect(mine.isEmpty, "map's own futures are not reported as never retrieved")
+        }
+        #expect(ran.value == 10, "every call ran; \(ran.value) ran")
+    }
+
+    @Test func aHugeChunkSizeCostsOnlyTheItemsThatExist() throws {
+        let pool = try ThreadPoolExecutor(maxWorkers: 2)
+        defer { pool.shutdown() }
+        let doubled = try Array(pool.map(0..<10, chunkSize: Int.max) { $0 * 2 })
+        #expect(doubled == (0..<10).map { $0 * 2 })
+        let huge = try Array(pool.map(0..<10, chunkSize: 1 << 33) { $0 })
+        #expect(huge == Array(0..<10))
+        let lazy = try Array(pool.map((0..<5).lazy.map { $0 }, chunkSize: Int.max) { $0 })
+        #expect(lazy == Array(0..<5))
     }
 
     @Test func badArgumentsAreRejectedWithTheirNames() throws {

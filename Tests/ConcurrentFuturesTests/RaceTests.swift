@@ -51,7 +51,7 @@ struct RaceTests {
             switch future.state {
             case .finished(.success): outcomes.withLock { $0.values += 1 }
             case .finished(.failure): outcomes.withLock { $0.errors += 1 }
-            case .cancelled: outcomes.withLock { $0.cancelled += 1 }
+            case .cancelled, .cancelledAndNotified: outcomes.withLock { $0.cancelled += 1 }
             case .pending, .running: outcomes.withLock { $0.timeouts += 1 }
             }
         }

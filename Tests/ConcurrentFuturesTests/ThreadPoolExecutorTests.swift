@@ -288,7 +288,9 @@ struct ThreadPoolExecutorTests {
         #expect(recorder.events.filter { $0.taskID == 1 }.map(\.kind) == [.submitted, .finished(.cancelled)])
     }
 
-    @Test func cancellingAQueuedTaskFreesWhatItCapturedAtOnce() throws {
+    @Test func aCancelledTaskIsFreedWhenTheWorkerSkipsIt() throws {
+        // Python's _WorkItem keeps the task until a worker takes it from the queue and finds
+        // its future cancelled; so does ours.
         final class Payload: Sendable {}
         try withThreadPool(maxWorkers: 1) { pool in
             let gate = Gate()
@@ -301,13 +303,33 @@ struct ThreadPoolExecutorTests {
                 captured = payload
                 return try pool.submit { _ = payload; return 1 }
             }()
-            #expect(captured != nil, "the queued task keeps its closure")
             #expect(victim.cancel())
-            // Still in the queue behind the blocked task, but its closure is gone.
-            #expect(captured == nil)
-            #expect(pool.statistics.queued == 1)
+            #expect(victim.isDone, "done for waiters at once")
+            #expect(pool.statistics.queued == 1, "still in the queue behind the blocked task")
             gate.open()
+            #expect(eventually { captured == nil }, "freed once the worker skipped it")
+            #expect(eventually { pool.statistics.cancelled == 1 })
         }
+    }
+
+    @Test func shutdownCancellingFuturesFreesTheirTasks() throws {
+        final class Payload: Sendable {}
+        let pool = try ThreadPoolExecutor(maxWorkers: 1)
+        let gate = Gate()
+        let started = Arrivals()
+        _ = try pool.submit { started.arrive(); gate.wait() }
+        #expect(started.wait(for: 1))
+        weak var captured: Payload?
+        let victim: Future<Int> = try {
+            let payload = Payload()
+            captured = payload
+            return try pool.submit { _ = payload; return 1 }
+        }()
+        pool.shutdown(wait: false, cancelFutures: true)
+        #expect(victim.isCancelled)
+        #expect(captured == nil, "the queue was emptied: nothing holds the task")
+        gate.open()
+        pool.shutdown()
     }
 
     @Test func submitFromInsideATask() throws {
@@ -334,5 +356,83 @@ struct ThreadPoolExecutorTests {
         #expect(try Array(executor.map([1, 2, 3]) { $0 * 10 }) == [10, 20, 30])
         executor.shutdown()
         #expect(throws: ShutdownError.self) { try executor.submit { 1 } }
+    }
+}
+
+/// Reliability round 2 (issue 12), the thread pool: what hostile use found.
+@Suite("ThreadPoolExecutor under hostile use")
+struct ThreadPoolHostileUseTests {
+    @Test func aDoneCallbackThatSubmitsAndWaitsOnAWorkerGetsItsAnswer() throws {
+        // The callback runs on the worker that finished `first`. That worker is busy until the
+        // callback returns, so the task it submits gets a thread of its own.
+        let pool = try ThreadPoolExecutor(maxWorkers: 4)
+        defer { pool.shutdown() }
+        let gate = Gate()
+        let first = try pool.submit { gate.wait(); return 1 }
+        let answer = LockedValue<Result<Int, any Error>?>(nil)
+        let answered = Arrivals()
+        first.addDoneCallback { _ in
+            answer.withLock { $0 = Result { try pool.submit { 42 }.result(timeout: .seconds(5)) } }
+            answered.arrive()
+        }
+        gate.open()
+        #expect(answered.wait(for: 1))
+        #expect(try answer.withLock { $0 }?.get() == 42)
+    }
+
+    @Test func aSlowDoneCallbackDoesNotDelayAnUnrelatedTask() throws {
+        let pool = try ThreadPoolExecutor(maxWorkers: 4)
+        defer { pool.shutdown() }
+        let callbackMayReturn = Gate()
+        let callbackRunning = Arrivals()
+        let first = try pool.submit { 1 }
+        first.addDoneCallback { _ in callbackRunning.arrive(); callbackMayReturn.wait() }
+        _ = try first.result()
+        #expect(callbackRunning.wait(for: 1))
+        // The callback holds its worker (until the gate opens, or 10 s); another task must not
+        // wait for it.
+        let unrelated = try pool.submit { 2 }
+        #expect(try unrelated.result(timeout: .seconds(5)) == 2)
+        callbackMayReturn.open()
+    }
+
+    @Test func twoWorkersShuttingDownTheirPoolAtOnceDoNotHang() throws {
+        let pool = try ThreadPoolExecutor(maxWorkers: 2)
+        let bothRunning = Arrivals()
+        let futures = try (0..<2).map { index in
+            try pool.submit {
+                bothRunning.arrive()
+                _ = bothRunning.wait(for: 2)  // both workers are in a task before either shuts down
+                pool.shutdown(wait: true)
+                return index
+            }
+        }
+        for (index, future) in futures.enumerated() {
+            #expect(try future.result(timeout: .seconds(5)) == index)
+        }
+        pool.shutdown(wait: true)  // from outside the pool: waits for both threads
+        #expect(pool.statistics.liveWorkers == 0)
+    }
+
+    @Test func everyMixOfShutdownCallsFromWorkersAndOutsideEnds() throws {
+        for _ in 0..<20 {
+            let pool = try ThreadPoolExecutor(maxWorkers: 3)
+            let ready = Arrivals()
+            let go = Gate()
+            let futures = try (0..<3).map { index in
+                try pool.submit {
+                    ready.arrive()
+                    go.wait()
+                    pool.shutdown(wait: index != 1, cancelFutures: index == 2)
+                    return index
+                }
+            }
+            #expect(ready.wait(for: 3))
+            let queued = try pool.submit { 99 }
+            go.open()  // three workers shut their pool down at once, in three different ways
+            pool.shutdown(wait: true)
+            #expect(queued.isDone)
+            for future in futures { #expect(future.isDone) }
+        }
     }
 }

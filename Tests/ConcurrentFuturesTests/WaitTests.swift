@@ -206,3 +206,103 @@ struct WaitTests {
         }
     }
 }
+
+/// Waiting costs O(1) per finished future (issue 12): not a pass over every pending future per
+/// wake-up. Measured as the waiting thread's own CPU time, against a loop of `result()` over the
+/// same futures (which costs O(1) each) in the same test.
+@Suite("Waiting is linear")
+struct WaitingCostTests {
+    /// The CPU time the calling thread used while `body` ran.
+    private static func threadCPUTime(_ body: () throws -> Void) rethrows -> Double {
+        func now() -> Double {
+            var time = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+            return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+        }
+        let start = now()
+        try body()
+        return now() - start
+    }
+
+    /// The waiting thread's CPU time while `wait` waits for `count` futures that another thread
+    /// finishes one by one, pausing after each so that every one wakes the waiter. (The pauses
+    /// make the wall time, not the CPU time measured.) With `pool`, the waiting thread is one
+    /// of its workers.
+    private func cost(
+        of count: Int, on pool: ThreadPoolExecutor?, _ wait: @escaping @Sendable ([Future<Int>]) throws -> Void
+    ) throws -> Double {
+        let futures = (0..<count).map { _ in Future<Int>() }
+        let go = DispatchSemaphore(value: 0)
+        Thread { [futures] in
+            go.wait()
+            for (index, future) in futures.enumerated() {
+                try? future.setResult(index)
+                usleep(50)  // longer than the waiter needs to wake and look: one wake-up each
+            }
+        }.start()
+        let measure: @Sendable () throws -> Double = {
+            try Self.threadCPUTime {
+                go.signal()
+                try wait(futures)
+            }
+        }
+        guard let pool else { return try measure() }
+        return try pool.submit(measure).result()
+    }
+
+    /// The peer: `result()` of each future in turn.
+    private let resultLoop: @Sendable ([Future<Int>]) throws -> Void = { futures in
+        for future in futures { _ = try future.result() }
+    }
+
+    /// `wait` on 8,000 futures costs the waiting thread about what the loop of `result()` costs
+    /// (measured: 1-2x); a pass over the pending futures per wake-up made it 20-30x.
+    private func expectLinear(
+        _ name: String, on pool: ThreadPoolExecutor? = nil, _ wait: @escaping @Sendable ([Future<Int>]) throws -> Void
+    ) throws {
+        _ = try cost(of: 1_000, on: pool, wait)  // warm-up
+        var ratios: [Double] = []
+        for _ in 0..<3 {
+            let peer = try cost(of: 8_000, on: pool, resultLoop)
+            let measured = try cost(of: 8_000, on: pool, wait)
+            ratios.append(measured / max(peer, 0.001))
+        }
+        let median = ratios.sorted()[1]
+        #expect(median < 5, "\(name): \(median)x the CPU time of a loop of result() (rounds: \(ratios))")
+    }
+
+    @Test func waitForAllCostsAboutWhatALoopOfResultCosts() throws {
+        try expectLinear("wait") { _ = try wait($0) }
+    }
+
+    @Test func asCompletedCostsAboutWhatALoopOfResultCosts() throws {
+        try expectLinear("asCompleted") { futures in
+            let completed = try asCompleted(futures)
+            while try completed.next() != nil {}
+        }
+    }
+
+    @Test func asCompletedOnAWorkerCostsAboutWhatALoopOfResultCosts() throws {
+        let pool = try ThreadPoolExecutor(maxWorkers: 1)
+        defer { pool.shutdown() }
+        try expectLinear("asCompleted on a worker", on: pool) { futures in
+            let completed = try asCompleted(futures)
+            while try completed.next() != nil {}
+        }
+    }
+
+    @Test func asCompletedLetsGoOfEachFutureItYields() throws {
+        final class Payload: Sendable {}
+        weak var firstPayload: Payload?
+        let completed: AsCompleted<Future<Payload>> = try {
+            let futures = (0..<3).map { _ in Future<Payload>() }
+            for future in futures { try future.setResult(Payload()) }
+            firstPayload = try futures[0].result()
+            return try asCompleted(futures)
+        }()
+        #expect(firstPayload != nil)
+        _ = try completed.next()  // yields the first, which the caller drops at once
+        #expect(firstPayload == nil, "the iterator no longer holds a future it has yielded")
+        #expect(try completed.next() != nil)
+    }
+}

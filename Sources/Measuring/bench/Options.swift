@@ -6,6 +6,9 @@ struct Options {
     var suites: [String] = []
     /// `--rounds N`: overrides the number of alternating rounds (3 quick, 5 full).
     var rounds: Int?
+    /// `--workers N`: the pool size of the trivial-task suites (submit, map, asCompleted, wait,
+    /// latency, observer). The `scaling` suite goes through 1, 2, 4, ... cores on its own.
+    var workers = 2
     var help = false
 
     /// A bad command line: the message for the one-line error.
@@ -27,6 +30,11 @@ struct Options {
                     throw Problem(message: "unknown suite '\(name)' (suites: \(names.joined(separator: ", ")))")
                 }
                 suites.append(name)
+            case "--workers":
+                guard let value = remaining.popFirst(), let count = Int(value), count >= 1 else {
+                    throw Problem(message: "--workers needs a whole number of at least 1")
+                }
+                workers = count
             case "--rounds":
                 guard let value = remaining.popFirst(), let count = Int(value), count >= 1 else {
                     throw Problem(message: "--rounds needs a whole number of at least 1")
@@ -39,7 +47,7 @@ struct Options {
     }
 
     static var usage: String {
-        "usage: bench [--quick] [--suite NAME]... [--rounds N] [--json] [--help]"
+        "usage: bench [--quick] [--suite NAME]... [--rounds N] [--workers N] [--json] [--help]"
     }
 
     static var help: String {
@@ -55,6 +63,8 @@ struct Options {
               --quick        smaller workloads, 3 rounds: about a minute
               --suite NAME   run only this suite (repeatable)
               --rounds N     alternating rounds per suite (default 3 with --quick, 5 otherwise)
+              --workers N    workers of the pools in the trivial-task suites (default 2); the
+                             scaling suite tries 1, 2, 4, ... up to the cores by itself
               --json         after the table, print every row and target as a JSON object per line
 
             Suites:
@@ -63,7 +73,8 @@ struct Options {
             Each suite warms every program up, then runs them in alternating rounds and reports the
             median with the min–max of the rounds. Ratios say how many times faster a row is than a
             peer, computed round by round. CPython peers need python3 on PATH and the scripts in
-            Sources/bench/python (found next to the bench's sources); without them they are skipped.
+            Sources/Measuring/bench/python (found next to the bench's sources); without them they are
+            skipped.
             """
     }
 }

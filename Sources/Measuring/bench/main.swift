@@ -28,7 +28,8 @@ if options.help {
 }
 
 let context = BenchContext(
-    quick: options.quick, rounds: options.rounds ?? (options.quick ? 3 : 5), python: PythonPeers.locate())
+    quick: options.quick, rounds: options.rounds ?? (options.quick ? 3 : 5), workers: options.workers,
+    python: PythonPeers.locate())
 let suites = allSuites.filter { options.suites.isEmpty || options.suites.contains($0.name) }
 
 #if DEBUG

@@ -1,7 +1,7 @@
 import SystemPlatform
 
 /// One benchmark suite: a workload run by our library and by its peers. Each suite is one file
-/// in `Sources/bench/Suites`; `allSuites` lists them in the order they run.
+/// in `Sources/Measuring/bench/Suites`; `allSuites` lists them in the order they run.
 protocol BenchSuite {
     /// The name `--suite` takes: "submit".
     static var name: String { get }
@@ -15,7 +15,7 @@ protocol BenchSuite {
 var allSuites: [any BenchSuite.Type] {
     [
         SubmitSuite.self, ObserverSuite.self, MapSuite.self, AsCompletedSuite.self, LatencySuite.self,
-        WaitSuite.self, IOSuite.self, CPUSuite.self, ProcessPoolSuite.self, WordCountSuite.self,
+        WaitSuite.self, IOSuite.self, CPUSuite.self, ProcessPoolSuite.self, WordCountSuite.self, ScalingSuite.self,
     ]
 }
 
@@ -35,11 +35,14 @@ final class BenchContext {
     let quick: Bool
     /// How many alternating rounds each suite measures.
     let rounds: Int
+    /// The pool size of the trivial-task suites (`--workers`, default 2).
+    let workers: Int
     let python: PythonPeers
 
-    init(quick: Bool, rounds: Int, python: PythonPeers) {
+    init(quick: Bool, rounds: Int, workers: Int, python: PythonPeers) {
         self.quick = quick
         self.rounds = rounds
+        self.workers = workers
         self.python = python
     }
 

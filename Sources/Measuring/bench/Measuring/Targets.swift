@@ -1,4 +1,4 @@
-/// The performance targets of issue #6, checked against the rows of this run.
+/// The performance targets of issues #6 and #13, checked against the rows of this run.
 ///
 /// Every target is a ratio or a value from one run of the release build, so that a slow moment
 /// of the machine moves both sides of a ratio alike. Each prints PASS or FAIL with the measured
@@ -30,7 +30,7 @@ struct TargetResult: Codable {
     var detail: String
 }
 
-/// The targets of issue #6.
+/// The targets of issue #6, then those of issue #13 (scaling with cores).
 var allTargets: [Target] {
     [
         ratioTarget("submit+result vs CPython", "≥ 20×", row: "submit.ours.rate", peer: "cpython", atLeast: 20),
@@ -54,6 +54,19 @@ var allTargets: [Target] {
             "word counter, speed-up 1 → 2 workers", "≥ 1.7×", row: "wordcount.ours-2.seconds", peer: "ours-1",
             atLeast: 1.7),
         observerTarget(),
+        worstRatioTarget(
+            "scaling: submit+result, 1 submitter, at every worker count vs GCD", "≥ 1.0×",
+            rows: "scaling.submit-", peer: "gcd", atLeast: 1.0),
+        worstRatioTarget(
+            "scaling: map chunk 1, at every worker count vs GCD", "≥ 1.0×", rows: "scaling.map-", peer: "gcd",
+            atLeast: 1.0),
+        worstRatioTarget(
+            "scaling: n submitters and n workers vs GCD with n submitters", "≥ 1.0×", rows: "scaling.nsub-",
+            peer: "gcd", atLeast: 1.0),
+        worstRatioTarget(
+            "scaling: more workers never slower than 1 worker", "≥ 1.0×", rows: "scaling.", peer: "one-worker",
+            atLeast: 1.0),
+        valueTarget("scaling: idle pool of one worker per core, CPU", "≤ 1 %", row: "scaling.idle.cpu", atMost: 1, unit: " %"),
     ]
 }
 
@@ -99,6 +112,26 @@ private func ratioTarget(_ name: String, _ requirement: String, row key: String,
         return .measured(
             "\(ratioText(ratio.summary.median))× \(ratio.label) (rounds: \(range))",
             passed: ratio.summary.median >= atLeast)
+    }
+}
+
+/// Every row whose key starts with `prefix` and has a ratio against `peer` must reach `atLeast`:
+/// the worst of them (by median) is shown.
+private func worstRatioTarget(
+    _ name: String, _ requirement: String, rows prefix: String, peer: String, atLeast: Double
+) -> Target {
+    Target(name: name, requirement: requirement, suite: suiteName(of: prefix)) { rows in
+        let compared = rows.values.filter { $0.key.hasPrefix(prefix) }.compactMap { row in
+            row.ratio(peer).map { (row: row, ratio: $0) }
+        }
+        guard let worst = compared.min(by: { $0.ratio.summary.median < $1.ratio.summary.median }) else {
+            return .notAvailable("no row \(prefix)… with a ratio against \(peer)")
+        }
+        let summary = worst.ratio.summary
+        return .measured(
+            "worst: \(ratioText(summary.median))× \(worst.ratio.label) (\(worst.row.what); rounds: "
+                + "\(ratioText(summary.min))–\(ratioText(summary.max))), over \(compared.count) rows",
+            passed: compared.allSatisfy { $0.ratio.summary.median >= atLeast })
     }
 }
 

@@ -1,7 +1,8 @@
 import ConcurrentFutures
 import Dispatch
 
-/// **asCompleted over 10,000 and 100,000 futures**: submit n trivial tasks to 2 workers, then
+/// **asCompleted over 10,000 and 100,000 futures**: submit n trivial tasks to 2 workers
+/// (`--workers`), then
 /// take every future from `asCompleted` as it finishes and read its result. The clock covers
 /// the submits and the whole loop, as in the Python idiom
 /// `for f in as_completed([pool.submit(...) ...])`.
@@ -19,12 +20,13 @@ enum AsCompletedSuite: BenchSuite {
 
     static func run(_ context: BenchContext) throws -> SuiteReport {
         let sizes = [(label: "10k", futures: 10_000), (label: "100k", futures: 100_000)]
+        let workers = context.workers
         var programs: [Program] = []
         for (label, futures) in sizes {
             programs += [
                 Program(
                     key: "ours-\(label)", name: "asCompleted, \(futures.formatted) futures",
-                    measure: { ["rate": try asCompletedThroughput(futures: futures)] }),
+                    measure: { ["rate": try asCompletedThroughput(futures: futures, workers: workers)] }),
                 Program(
                     key: "gcd-\(label)", name: "GCD async + completion channel, \(futures.formatted)",
                     measure: { ["rate": try gcdCompletionOrderThroughput(tasks: futures)] }),
@@ -33,7 +35,8 @@ enum AsCompletedSuite: BenchSuite {
                     measure: { ["rate": try taskGroupThroughput(tasks: futures)] }),
                 context.python.program(
                     key: "cpython-\(label)", name: "CPython as_completed, \((futures / 10).formatted)",
-                    script: "thread_pool.py", arguments: ["ascompleted", "--tasks", "\(futures / 10)"]),
+                    script: "thread_pool.py",
+                    arguments: ["ascompleted", "--tasks", "\(futures / 10)", "--workers", "\(workers)"]),
             ]
         }
         var measured = alternate(programs, rounds: context.rounds, context: context, label: name)
@@ -64,15 +67,16 @@ enum AsCompletedSuite: BenchSuite {
             suite: name, program: "ours-100k", metric: "growth", what: "asCompleted: 100k time ÷ 10k time",
             unit: .factor, note: "10 is linear"))
         return SuiteReport(
-            suite: name, title: "submit n trivial tasks (2 workers), then asCompleted over their futures", rows: rows)
+            suite: name, title: "submit n trivial tasks (\(workers) workers), then asCompleted over their futures",
+            rows: rows)
     }
 }
 
 /// Futures per second of "submit n tasks, then asCompleted over them, reading each result".
-func asCompletedThroughput(futures count: Int) throws -> Double {
-    let pool = try ThreadPoolExecutor(maxWorkers: 2)
+func asCompletedThroughput(futures count: Int, workers: Int) throws -> Double {
+    let pool = try ThreadPoolExecutor(maxWorkers: workers)
     defer { pool.shutdown() }
-    try startBothWorkers(pool)
+    try startAllWorkers(pool)
 
     let start = now()
     let futures = try (0..<count).map { i in try pool.submit { trivialWork(i) } }

@@ -115,7 +115,7 @@ private func sequentialTime(_ ranges: [PrimeRange], _ expected: [Int]) throws ->
 private func poolMapTime(_ ranges: [PrimeRange], _ expected: [Int], workers: Int) throws -> [String: Double] {
     let pool = try ThreadPoolExecutor(maxWorkers: workers)
     defer { pool.shutdown() }
-    try startBothWorkers(pool)
+    try startAllWorkers(pool)
     let (seconds, counts) = try timed { try Array(pool.map(ranges) { countPrimes($0) }) }
     try check(counts, expected)
     return ["seconds": seconds]

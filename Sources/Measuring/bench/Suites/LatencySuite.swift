@@ -16,13 +16,16 @@ enum LatencySuite: BenchSuite {
 
     static func run(_ context: BenchContext) throws -> SuiteReport {
         let samples = context.size(quick: 2_000, full: 10_000)
+        let workers = context.workers
         let programs = [
-            Program(key: "ours", name: "ThreadPoolExecutor submit → result", measure: { try poolRoundTrips(samples) }),
+            Program(
+                key: "ours", name: "ThreadPoolExecutor submit → result",
+                measure: { try poolRoundTrips(samples, workers: workers) }),
             Program(key: "gcd", name: "GCD async + semaphore", measure: { gcdRoundTrips(samples) }),
             Program(key: "task", name: "Task.detached → await value", measure: { try taskRoundTrips(samples) }),
             context.python.program(
                 key: "cpython", name: "CPython submit → result", script: "thread_pool.py",
-                arguments: ["latency", "--tasks", "\(samples)"]),
+                arguments: ["latency", "--tasks", "\(samples)", "--workers", "\(workers)"]),
         ]
         let measured = alternate(programs, rounds: context.rounds, context: context, label: name)
         let peers = [
@@ -39,7 +42,8 @@ enum LatencySuite: BenchSuite {
             }
         }
         return SuiteReport(
-            suite: name, title: "round trip of one trivial task, \(samples.formatted) samples a round", rows: rows,
+            suite: name, title: "round trip of one trivial task, \(workers) workers, \(samples.formatted) samples a round",
+            rows: rows,
             notes: ["p50 and p99 are taken within each round; the table shows their median and range over the rounds"])
     }
 }
@@ -50,10 +54,10 @@ private func percentiles(_ samples: [Double]) -> [String: Double] {
     return ["p50": percentile(sorted, 0.50) * 1e6, "p99": percentile(sorted, 0.99) * 1e6]
 }
 
-private func poolRoundTrips(_ count: Int) throws -> [String: Double] {
-    let pool = try ThreadPoolExecutor(maxWorkers: 2)
+private func poolRoundTrips(_ count: Int, workers: Int) throws -> [String: Double] {
+    let pool = try ThreadPoolExecutor(maxWorkers: workers)
     defer { pool.shutdown() }
-    try startBothWorkers(pool)
+    try startAllWorkers(pool)
     for i in 0..<200 { _ = try pool.submit { trivialWork(i) }.result() }
 
     var samples: [Double] = []

@@ -1,7 +1,7 @@
 import ConcurrentFutures
 import Dispatch
 
-/// **map throughput**: `pool.map(0..<n) { trivialWork($0) }` on 2 workers, every result
+/// **map throughput**: `pool.map(0..<n) { trivialWork($0) }` on 2 workers (`--workers`), every result
 /// collected in input order. With `chunkSize: 1` (Python's default) each item is a task of its
 /// own; `chunkSize: 1000` (which Python's thread pool ignores, and this library honours) shows
 /// what batching saves.
@@ -11,28 +11,29 @@ import Dispatch
 /// index; CPython runs `list(pool.map(f, range(n)))` on a tenth of the items.
 enum MapSuite: BenchSuite {
     static let name = "map"
-    static let summary = "map over 1,000,000 trivial items on 2 workers (chunk sizes 1 and 1000)"
+    static let summary = "map over 1,000,000 trivial items on 2 workers (--workers), chunk sizes 1 and 1000"
 
     static func run(_ context: BenchContext) throws -> SuiteReport {
         let items = context.size(quick: 100_000, full: 1_000_000)
         let pythonItems = items / 10
         let warmUpItems = items / 10
+        let workers = context.workers
         let programs = [
             Program(
-                key: "ours", name: "ThreadPoolExecutor.map, 2 workers",
-                measure: { ["rate": try mapThroughput(items: items, chunkSize: 1)] },
-                warmUp: { _ = try mapThroughput(items: warmUpItems, chunkSize: 1) }),
+                key: "ours", name: "ThreadPoolExecutor.map, \(workers) workers",
+                measure: { ["rate": try mapThroughput(items: items, chunkSize: 1, workers: workers)] },
+                warmUp: { _ = try mapThroughput(items: warmUpItems, chunkSize: 1, workers: workers) }),
             Program(
                 key: "ours-chunk1000", name: "ThreadPoolExecutor.map, chunkSize 1000",
-                measure: { ["rate": try mapThroughput(items: items, chunkSize: 1000)] }),
+                measure: { ["rate": try mapThroughput(items: items, chunkSize: 1000, workers: workers)] }),
         ] + gcdThroughputPrograms(tasks: items, warmUpTasks: warmUpItems) + [
             Program(
                 key: "taskgroup", name: "withTaskGroup, results in order",
                 measure: { ["rate": try taskGroupMapThroughput(items: items)] },
                 warmUp: { _ = try taskGroupMapThroughput(items: warmUpItems) }),
             context.python.program(
-                key: "cpython", name: "CPython ThreadPoolExecutor(2).map", script: "thread_pool.py",
-                arguments: ["map", "--tasks", "\(pythonItems)"]),
+                key: "cpython", name: "CPython ThreadPoolExecutor(\(workers)).map", script: "thread_pool.py",
+                arguments: ["map", "--tasks", "\(pythonItems)", "--workers", "\(workers)"]),
         ]
         let measured = alternate(programs, rounds: context.rounds, context: context, label: name)
         let rows = programs.map { program in
@@ -41,15 +42,15 @@ enum MapSuite: BenchSuite {
                 peers: program.key.hasPrefix("ours") ? throughputPeers : [],
                 note: program.key == "cpython" ? "CPython maps \(pythonItems.formatted) items (1/10); rates compared" : nil)
         }
-        return SuiteReport(suite: name, title: "map over \(items.formatted) trivial items, 2 workers", rows: rows)
+        return SuiteReport(suite: name, title: "map over \(items.formatted) trivial items, \(workers) workers", rows: rows)
     }
 }
 
-/// Items per second of `Array(pool.map(...))` on a new pool of 2 workers.
-func mapThroughput(items: Int, chunkSize: Int) throws -> Double {
-    let pool = try ThreadPoolExecutor(maxWorkers: 2)
+/// Items per second of `Array(pool.map(...))` on a new pool of `workers`.
+func mapThroughput(items: Int, chunkSize: Int, workers: Int) throws -> Double {
+    let pool = try ThreadPoolExecutor(maxWorkers: workers)
     defer { pool.shutdown() }
-    try startBothWorkers(pool)
+    try startAllWorkers(pool)
 
     let start = now()
     let results = try Array(pool.map(0..<items, chunkSize: chunkSize) { trivialWork($0) })

@@ -19,6 +19,7 @@ enum ObserverSuite: BenchSuite {
     static let summary = "submit + result with observer nil (A/A) and a no-op observer: the hooks' overhead"
 
     static func run(_ context: BenchContext) throws -> SuiteReport {
+        let workers = context.workers
         // Many short rounds rather than a few long ones: the differences looked for here are a
         // few percent, the machine's noise is tens of percent, and the median of many paired
         // rounds is what settles down (60 rounds of 50,000 tasks in a full run).
@@ -28,16 +29,16 @@ enum ObserverSuite: BenchSuite {
         let programs = [
             Program(
                 key: "nil-a", name: "observer nil (A)",
-                measure: { ["rate": try submitThroughput(tasks: tasks)] },
-                warmUp: { _ = try submitThroughput(tasks: tasks) }),
+                measure: { ["rate": try submitThroughput(tasks: tasks, workers: workers)] },
+                warmUp: { _ = try submitThroughput(tasks: tasks, workers: workers) }),
             Program(
                 key: "nil-b", name: "observer nil (B), the same again",
-                measure: { ["rate": try submitThroughput(tasks: tasks)] },
-                warmUp: { _ = try submitThroughput(tasks: tasks) }),
+                measure: { ["rate": try submitThroughput(tasks: tasks, workers: workers)] },
+                warmUp: { _ = try submitThroughput(tasks: tasks, workers: workers) }),
             Program(
                 key: "noop", name: "no-op observer",
-                measure: { ["rate": try submitThroughput(tasks: tasks, observer: noOp)] },
-                warmUp: { _ = try submitThroughput(tasks: tasks, observer: noOp) }),
+                measure: { ["rate": try submitThroughput(tasks: tasks, workers: workers, observer: noOp)] },
+                warmUp: { _ = try submitThroughput(tasks: tasks, workers: workers, observer: noOp) }),
         ]
         var measured = alternate(programs, rounds: rounds, context: context, label: name)
 
@@ -66,7 +67,7 @@ enum ObserverSuite: BenchSuite {
                 note: "an upper bound for unused hooks (observer nil costs one untaken branch per event)"),
         ]
         return SuiteReport(
-            suite: name, title: "observation hooks on submit + result of \(tasks.formatted) trivial tasks, 2 workers",
+            suite: name, title: "observation hooks on submit + result of \(tasks.formatted) trivial tasks, \(workers) workers",
             rows: rows)
     }
 }

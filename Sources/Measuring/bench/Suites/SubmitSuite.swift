@@ -2,7 +2,8 @@ import ConcurrentFutures
 import Dispatch
 import SystemPlatform
 
-/// **submit + result throughput**: submit a million trivial tasks to a pool of 2 workers, then
+/// **submit + result throughput**: submit a million trivial tasks to a pool of 2 workers
+/// (`--workers`), then
 /// read every result. The cost per task of the whole future machinery: the queue, waking a
 /// worker, the future, the wait for its result.
 ///
@@ -16,25 +17,26 @@ import SystemPlatform
 ///   on a tenth of the tasks (it is slow); rates are compared.
 enum SubmitSuite: BenchSuite {
     static let name = "submit"
-    static let summary = "submit + result of 1,000,000 trivial tasks on 2 workers"
+    static let summary = "submit + result of 1,000,000 trivial tasks on 2 workers (--workers)"
 
     static func run(_ context: BenchContext) throws -> SuiteReport {
         let tasks = context.size(quick: 100_000, full: 1_000_000)
         let pythonTasks = tasks / 10
         let warmUpTasks = tasks / 10
+        let workers = context.workers
         let programs = [
             Program(
-                key: "ours", name: "ThreadPoolExecutor, 2 workers",
-                measure: { ["rate": try submitThroughput(tasks: tasks)] },
-                warmUp: { _ = try submitThroughput(tasks: warmUpTasks) }),
+                key: "ours", name: "ThreadPoolExecutor, \(workers) workers",
+                measure: { ["rate": try submitThroughput(tasks: tasks, workers: workers)] },
+                warmUp: { _ = try submitThroughput(tasks: warmUpTasks, workers: workers) }),
         ] + gcdThroughputPrograms(tasks: tasks, warmUpTasks: warmUpTasks) + [
             Program(
                 key: "taskgroup", name: "withTaskGroup",
                 measure: { ["rate": try taskGroupThroughput(tasks: tasks)] },
                 warmUp: { _ = try taskGroupThroughput(tasks: warmUpTasks) }),
             context.python.program(
-                key: "cpython", name: "CPython ThreadPoolExecutor(2)", script: "thread_pool.py",
-                arguments: ["submit", "--tasks", "\(pythonTasks)"]),
+                key: "cpython", name: "CPython ThreadPoolExecutor(\(workers))", script: "thread_pool.py",
+                arguments: ["submit", "--tasks", "\(pythonTasks)", "--workers", "\(workers)"]),
         ]
         let measured = alternate(programs, rounds: context.rounds, context: context, label: name)
         let rows = programs.map { program in
@@ -44,24 +46,26 @@ enum SubmitSuite: BenchSuite {
                 note: program.key == "cpython" ? "CPython runs \(pythonTasks.formatted) tasks (1/10); rates compared" : nil)
         }
         return SuiteReport(
-            suite: name, title: "submit + result of \(tasks.formatted) trivial tasks, 2 workers", rows: rows)
+            suite: name, title: "submit + result of \(tasks.formatted) trivial tasks, \(workers) workers", rows: rows)
     }
 }
 
 // MARK: - The workloads (the observer and map suites use them too)
 
-/// Starts both workers of a 2-worker pool before the clock starts: the first task keeps the
-/// first worker busy for a millisecond, so the second `submit` must start a second thread.
-func startBothWorkers(_ pool: ThreadPoolExecutor) throws {
-    let futures = try (0..<2).map { _ in try pool.submit { usleep(1000) } }
+/// Starts every worker of `pool` before the clock starts: each task keeps its worker busy for a
+/// millisecond, so each `submit` must start another thread.
+func startAllWorkers(_ pool: ThreadPoolExecutor) throws {
+    let futures = try (0..<pool.maxWorkers).map { _ in try pool.submit { usleep(1000) } }
     for future in futures { _ = try future.result() }
 }
 
-/// Tasks per second of "submit every task, then read every result" on a new pool of 2 workers.
-func submitThroughput(tasks: Int, observer: (@Sendable (TaskEvent) -> Void)? = nil) throws -> Double {
-    let pool = try ThreadPoolExecutor(maxWorkers: 2, observer: observer)
+/// Tasks per second of "submit every task, then read every result" on a new pool of `workers`.
+func submitThroughput(
+    tasks: Int, workers: Int, observer: (@Sendable (TaskEvent) -> Void)? = nil
+) throws -> Double {
+    let pool = try ThreadPoolExecutor(maxWorkers: workers, observer: observer)
     defer { pool.shutdown() }
-    try startBothWorkers(pool)
+    try startAllWorkers(pool)
     var futures: [Future<Int>] = []
     futures.reserveCapacity(tasks)
 

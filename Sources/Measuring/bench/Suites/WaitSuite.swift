@@ -3,7 +3,7 @@ import Dispatch
 
 /// **wait(.firstCompleted) in a loop**: the "keep W tasks in flight" pattern. Submit W tasks;
 /// then repeatedly wait until at least one is done, take the done ones' results, and submit
-/// new tasks to get back to W, until n tasks have run. W = 32, 2 workers.
+/// new tasks to get back to W, until n tasks have run. W = 32, 2 workers (`--workers`).
 ///
 ///     # Python
 ///     done, not_done = wait(not_done, return_when=FIRST_COMPLETED)
@@ -21,10 +21,11 @@ enum WaitSuite: BenchSuite {
 
     static func run(_ context: BenchContext) throws -> SuiteReport {
         let tasks = context.size(quick: 10_000, full: 50_000)
+        let workers = context.workers
         let programs = [
             Program(
                 key: "ours", name: "wait(.firstCompleted) loop",
-                measure: { ["rate": try waitLoopThroughput(tasks: tasks, window: window)] }),
+                measure: { ["rate": try waitLoopThroughput(tasks: tasks, window: window, workers: workers)] }),
             Program(
                 key: "gcd", name: "GCD completion channel loop",
                 measure: { ["rate": try gcdWindowThroughput(tasks: tasks, window: window)] }),
@@ -33,7 +34,7 @@ enum WaitSuite: BenchSuite {
                 measure: { ["rate": try taskGroupWindowThroughput(tasks: tasks, window: window)] }),
             context.python.program(
                 key: "cpython", name: "CPython wait(FIRST_COMPLETED) loop", script: "thread_pool.py",
-                arguments: ["wait", "--tasks", "\(tasks / 10)", "--window", "\(window)"]),
+                arguments: ["wait", "--tasks", "\(tasks / 10)", "--window", "\(window)", "--workers", "\(workers)"]),
         ]
         let measured = alternate(programs, rounds: context.rounds, context: context, label: name)
         let peers = [
@@ -48,15 +49,15 @@ enum WaitSuite: BenchSuite {
                 note: program.key == "cpython" ? "\((tasks / 10).formatted) tasks (1/10); rates compared" : nil)
         }
         return SuiteReport(
-            suite: name, title: "\(tasks.formatted) trivial tasks, \(window) in flight, 2 workers", rows: rows)
+            suite: name, title: "\(tasks.formatted) trivial tasks, \(window) in flight, \(workers) workers", rows: rows)
     }
 }
 
-/// Tasks per second of the wait loop on a new pool of 2 workers.
-func waitLoopThroughput(tasks: Int, window: Int) throws -> Double {
-    let pool = try ThreadPoolExecutor(maxWorkers: 2)
+/// Tasks per second of the wait loop on a new pool of `workers`.
+func waitLoopThroughput(tasks: Int, window: Int, workers: Int) throws -> Double {
+    let pool = try ThreadPoolExecutor(maxWorkers: workers)
     defer { pool.shutdown() }
-    try startBothWorkers(pool)
+    try startAllWorkers(pool)
 
     let start = now()
     var submitted = 0

@@ -10,10 +10,11 @@ with its own programs, and reads the JSON object printed on the last line:
     python3 thread_pool.py ascompleted --tasks N            submit N, then as_completed over them
     python3 thread_pool.py latency     --tasks N            N single submit -> result round trips
     python3 thread_pool.py wait        --tasks N --window W wait(FIRST_COMPLETED) in a loop, W in flight
+    (each of these five takes --workers W too: the pool's size, 2 by default)
     python3 thread_pool.py io          --tasks N --workers W --sleep-ms S
     python3 thread_pool.py cpu         --ranges N --width K sequential and on 2 threads
 
-Every workload mirrors the Swift one of the same name in Sources/bench/Suites. Each run creates
+Every workload mirrors the Swift one of the same name in Sources/Measuring/bench/Suites. Each run creates
 its pool and warms it up (threads started, code paths taken) before the clock starts. Only the
 standard library is used.
 """
@@ -38,9 +39,9 @@ def warm_up(pool, workers=2):
         future.result()
 
 
-def run_submit(n):
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        warm_up(pool)
+def run_submit(n, workers=2):
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        warm_up(pool, workers)
         start = time.perf_counter()
         futures = [pool.submit(trivial, i) for i in range(n)]
         total = sum(f.result() for f in futures)
@@ -49,9 +50,9 @@ def run_submit(n):
     return {"rate": n / elapsed, "seconds": elapsed}
 
 
-def run_map(n):
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        warm_up(pool)
+def run_map(n, workers=2):
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        warm_up(pool, workers)
         start = time.perf_counter()
         results = list(pool.map(trivial, range(n)))
         elapsed = time.perf_counter() - start
@@ -59,9 +60,9 @@ def run_map(n):
     return {"rate": n / elapsed, "seconds": elapsed}
 
 
-def run_as_completed(n):
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        warm_up(pool)
+def run_as_completed(n, workers=2):
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        warm_up(pool, workers)
         start = time.perf_counter()
         futures = [pool.submit(trivial, i) for i in range(n)]
         total = 0
@@ -78,9 +79,9 @@ def percentile(sorted_values, fraction):
     return sorted_values[index]
 
 
-def run_latency(n):
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        warm_up(pool)
+def run_latency(n, workers=2):
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        warm_up(pool, workers)
         for _ in range(200):
             pool.submit(trivial, 1).result()
         samples = []
@@ -93,9 +94,9 @@ def run_latency(n):
     return {"p50": percentile(samples, 0.50) * 1e6, "p99": percentile(samples, 0.99) * 1e6}
 
 
-def run_wait(n, window):
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        warm_up(pool)
+def run_wait(n, window, workers=2):
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        warm_up(pool, workers)
         start = time.perf_counter()
         submitted = 0
         not_done = set()
@@ -172,16 +173,17 @@ def main(arguments):
         return 2
     suite = arguments[0]
     tasks = option(arguments, "--tasks", 10_000)
+    workers = option(arguments, "--workers", 2)
     if suite == "submit":
-        metrics = run_submit(tasks)
+        metrics = run_submit(tasks, workers)
     elif suite == "map":
-        metrics = run_map(tasks)
+        metrics = run_map(tasks, workers)
     elif suite == "ascompleted":
-        metrics = run_as_completed(tasks)
+        metrics = run_as_completed(tasks, workers)
     elif suite == "latency":
-        metrics = run_latency(tasks)
+        metrics = run_latency(tasks, workers)
     elif suite == "wait":
-        metrics = run_wait(tasks, option(arguments, "--window", 32))
+        metrics = run_wait(tasks, option(arguments, "--window", 32), workers)
     elif suite == "io":
         metrics = run_io(tasks, option(arguments, "--workers", 1), option(arguments, "--sleep-ms", 50))
     elif suite == "cpu":
