@@ -200,7 +200,7 @@ struct ClassroomTests {
             #"odd.json: not a workbook report (its format is "something else")"#,
             "old: a folder, not a report",
         ])
-        #expect(ClassReport(folder: folder).rendered(style: .plain).hasPrefix("The room: 1 student, 21 exercises   (4 files skipped: not reports)"))
+        #expect(ClassReport(folder: folder).rendered(style: .plain).hasPrefix("The room: 1 student, 21 exercises   (4 files skipped, see below)"))
 
         var printed: [String] = []
         #expect(WorkbookTool.run(["class", directory]) { printed.append($0) } == 0)

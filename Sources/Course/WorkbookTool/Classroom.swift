@@ -190,7 +190,7 @@ struct ClassReport {
         }
         let nameWidth = max(8, (reports.indices.map { label($0).count }.max() ?? 0) + 2)
         var header = "The room: \(reports.count) student\(reports.count == 1 ? "" : "s"), \(exercises.count) exercises"
-        if skippedCount > 0 { header += style.dim("   (\(skippedCount) file\(skippedCount == 1 ? "" : "s") skipped: not reports)") }
+        if skippedCount > 0 { header += style.dim("   (\(skippedCount) file\(skippedCount == 1 ? "" : "s") skipped, see below)") }
         var lines = [style.bold(header), ""]
         // The ids, written downwards: 0/5/a is 05a.
         let lead = String(repeating: " ", count: nameWidth + 15)

@@ -56,8 +56,10 @@ public enum WorkbookTool {
         if case .classroom(let directory) = command {
             // The teacher's view reads the reports handed in, not this checkout's progress.
             let folder = try ClassFolder.read(directory)
-            for skipped in folder.skipped { reportError("workbook: warning: skipped \(skipped)") }
             print(ClassReport(folder: folder).rendered(style: Terminal.style()))
+            // After the view, so that they are on screen when it ends, not scrolled away.
+            fflush(nil)
+            for skipped in folder.skipped { reportError("workbook: warning: skipped \(skipped)") }
             return 0
         }
         let workspace = try Workspace.locate()
