@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "ConcurrentFutures",
             dependencies: ["SystemPlatform"],
-            exclude: ["Platform"],
+            exclude: ["Platform", "README.md"],
             swiftSettings: crossModuleOptimization
         ),
         .target(
@@ -77,7 +77,7 @@ let package = Package(
             name: "bench",
             dependencies: ["ConcurrentFutures", "SystemPlatform"],
             path: "Sources/Measuring/bench",
-            exclude: ["python"]
+            exclude: ["python", "README.md"]
         ),
         .testTarget(
             name: "SystemPlatformTests",

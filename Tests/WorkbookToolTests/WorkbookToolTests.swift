@@ -29,18 +29,42 @@ struct CommandLineTests {
     @Test("Bad input is a usage error", arguments: [
         ["frobnicate"], ["check", "99"], ["check", "05a", "06a"], ["hint", "--loud"], ["reset"],
         ["go"], ["report", "--output", "x.json"], ["report", "--json", "--output"], ["class"], ["list", "extra"],
+        ["report", "--name", ""],
     ])
     func rejects(_ arguments: [String]) {
         #expect(throws: UsageError.self) { try Command.parse(arguments) }
     }
 
-    @Test("Bad input exits with status 2")
+    @Test("Bad input exits with status 2, with one line that points to --help")
     func exitStatus() {
         var printed: [String] = []
         #expect(WorkbookTool.run(["check", "99"]) { printed.append($0) } == 2)
-        #expect(printed.first == "workbook: error: no exercise \"99\": ids look like 05a (`swift run workbook list` shows them all)")
-        #expect(printed.last == WorkbookTool.usage)
+        #expect(printed == [
+            "workbook: error: no exercise \"99\": ids look like 05a (`swift run workbook list` shows them all); see `swift run workbook --help`",
+        ])
         #expect(WorkbookTool.run(["frobnicate"]) { _ in } == 2)
+    }
+
+    @Test("Every usage error is one line, not the whole usage", arguments: [
+        ["frobnicate"], ["check", "99"], ["check", "05a", "06a"], ["hint", "--loud"], ["reset"],
+        ["go"], ["report", "--output", "x.json"], ["report", "--json", "--output"], ["class"], ["list", "extra"],
+        ["report", "--name", " "],
+    ])
+    func oneLineUsageErrors(_ arguments: [String]) {
+        var printed: [String] = []
+        #expect(WorkbookTool.run(arguments) { printed.append($0) } == 2)
+        #expect(printed.count == 1)
+        #expect(printed.first?.hasPrefix("workbook: error: ") == true)
+        #expect(printed.first?.hasSuffix("; see `swift run workbook --help`") == true)
+        #expect(printed.first?.contains("\n") == false)
+    }
+
+    @Test("--help says when `check all` succeeds, that watch's keys need Enter, and where progress is kept")
+    func helpText() {
+        #expect(WorkbookTool.usage.contains("exit status 0 only"))
+        #expect(WorkbookTool.usage.contains("when every exercise of the course passes"))
+        #expect(WorkbookTool.usage.contains("then Enter"))
+        #expect(WorkbookTool.usage.contains(".workbook/"))
     }
 
     @Test("The README's table has a row per exercise")
@@ -62,17 +86,17 @@ struct CommandLineTests {
 
 @Suite("workbook tool: progress and statuses")
 struct ProgressTests {
-    /// A throw-away package folder with one exercise's stub and original.
-    static func workspace() throws -> (Workspace, Exercise) {
+    /// A throw-away package folder with the stubs and originals of `exercises`.
+    static func workspace(exercises: [Exercise] = [Course.exercises[0]]) throws -> (Workspace, Exercise) {
         let exercise = Course.exercises[0]
         let root = NSTemporaryDirectory() + "workbook-tool-\(UUID().uuidString.prefix(8))"
-        for path in [exercise.exercisePath, exercise.originalPath] {
+        for path in exercises.flatMap({ [$0.exercisePath, $0.originalPath] }) {
             let full = root + "/" + path
             try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try Data("stub\n".utf8).write(to: URL(fileURLWithPath: full))
         }
         let workspace = Workspace(root: root, scratchPath: root + "/.build", configuration: "debug",
-                                  productsDirectory: root + "/.build/debug", progressFile: root + "/.build/progress.json")
+                                  productsDirectory: root + "/.build/debug", progressFile: Workspace.defaultProgressFile(root: root))
         return (workspace, exercise)
     }
 
@@ -148,20 +172,73 @@ struct ClassroomTests {
             ("\($0.learner).json", try JSONEncoder.workbook.encode($0))
         }))
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let loaded = try ClassReport.load(directory: directory)
-        #expect(loaded.map(\.learner) == ["ann", "ben", "cy"])
-        let text = ClassReport(reports: loaded).rendered(style: .plain)
+        let folder = try ClassFolder.read(directory)
+        #expect(folder.reports.map(\.report.learner) == ["ann", "ben", "cy"])
+        #expect(folder.skipped.isEmpty)
+        let text = ClassReport(folder: folder).rendered(style: .plain)
         #expect(text.contains("Most stuck on: 05a First good answer wins — 2 of 3 students (2 failing)"))
         #expect(text.contains("cy      8/21"))
+        #expect(!text.contains("⚠"))
     }
 
-    @Test("A folder with a file that is not a report, or with no report, is bad input")
+    @Test("A file that is not a report is skipped with a one-line reason; the others are shown")
+    func skipsWhatIsNotAReport() throws {
+        let directory = try Self.folder([
+            "ann.json": try JSONEncoder.workbook.encode(Self.report("ann", failingOn: "05a", done: 5)),
+            "bad.json": Data("{ not json".utf8),
+            "odd.json": Data(#"{"format": "something else"}"#.utf8),
+            "notes.txt": Data("bring snacks\n".utf8),
+            ".DS_Store": Data([0, 1, 2]),
+        ])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory + "/old", withIntermediateDirectories: false)
+        let folder = try ClassFolder.read(directory)
+        #expect(folder.reports.map(\.file) == ["ann.json"])
+        #expect(folder.skipped == [
+            "bad.json: not a workbook report (not valid JSON)",
+            "notes.txt: not a workbook report (not valid JSON)",
+            #"odd.json: not a workbook report (its format is "something else")"#,
+            "old: a folder, not a report",
+        ])
+        #expect(ClassReport(folder: folder).rendered(style: .plain).hasPrefix("The room: 1 student, 21 exercises   (4 files skipped, see below)"))
+
+        var printed: [String] = []
+        #expect(WorkbookTool.run(["class", directory]) { printed.append($0) } == 0)
+        #expect(printed == folder.skipped.map { "workbook: warning: skipped " + $0 })
+    }
+
+    @Test("Two reports with the same name are flagged, and both are shown with their files")
+    func sameName() throws {
+        let directory = try Self.folder([
+            "root.json": try JSONEncoder.workbook.encode(Self.report("root", failingOn: "05a", done: 5)),
+            "root-2.json": try JSONEncoder.workbook.encode(Self.report("root", failingOn: "07a", done: 8)),
+            "ann.json": try JSONEncoder.workbook.encode(Self.report("ann", failingOn: "05a", done: 5)),
+        ])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let room = ClassReport(folder: try ClassFolder.read(directory))
+        #expect(room.sameNames.map(\.name) == ["root"])
+        #expect(room.sameNames.first?.files == ["root-2.json", "root.json"])
+        let text = room.rendered(style: .plain)
+        #expect(text.contains(#"⚠ 2 reports are named "root" (root-2.json, root.json)"#))
+        #expect(text.contains("root [root-2.json]  8/21"))
+        #expect(text.contains("root [root.json]    5/21"))
+        #expect(text.contains("swift run workbook report --json --name NAME"))
+    }
+
+    @Test("A folder without any report, a missing folder, or a file is bad input, in one line")
     func malformed() throws {
-        for files in [["bad.json": Data("{ not json".utf8)], ["odd.json": Data(#"{"format": "something else"}"#.utf8)], [:]] {
+        for files in [["bad.json": Data("{ not json".utf8)], [:]] {
             let directory = try Self.folder(files)
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            #expect(throws: UsageError.self) { try ClassReport.load(directory: directory) }
+            #expect(throws: InputError.self) { try ClassFolder.read(directory) }
         }
-        #expect(throws: UsageError.self) { try ClassReport.load(directory: "/nonexistent/reports") }
+        #expect(throws: InputError.self) { try ClassFolder.read("/nonexistent/reports") }
+        let directory = try Self.folder(["a.json": Data("{}".utf8)])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(throws: InputError.self) { try ClassFolder.read(directory + "/a.json") }
+
+        var printed: [String] = []
+        #expect(WorkbookTool.run(["class", "/nonexistent/reports"]) { printed.append($0) } == 2)
+        #expect(printed == ["workbook: error: cannot read the folder /nonexistent/reports: it does not exist"])
     }
 }

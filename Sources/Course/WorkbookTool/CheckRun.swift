@@ -55,7 +55,7 @@ func swiftExecutable(environment: [String: String] = ProcessInfo.processInfo.env
         let candidate = "\(directory)/swift"
         if access(candidate, X_OK) == 0 { return candidate }
     }
-    throw UsageError("cannot find `swift` on the PATH")
+    throw InputError("cannot find `swift` on the PATH")
 }
 
 /// How one check went, from building to the last scenario.

@@ -67,30 +67,72 @@ func duration(_ seconds: Double) -> String {
     return "\(Int(seconds / 3600)) h \(Int(seconds.truncatingRemainder(dividingBy: 3600) / 60)) min"
 }
 
-/// The room at a glance: who is where, and where most are stuck.
-struct ClassReport {
-    let reports: [LearnerReport]
+/// A folder of reports handed in (`workbook class DIR`): the reports it holds, and the files
+/// that are not reports, each skipped with its reason rather than stopping the whole room view.
+struct ClassFolder {
+    /// A report and the name of its file.
+    struct HandedIn {
+        var file: String
+        var report: LearnerReport
+    }
 
-    /// Reads every `*.json` in `directory`; a file that is not a report is bad input.
-    static func load(directory: String) throws -> [LearnerReport] {
+    var reports: [HandedIn] = []
+    /// One line per file skipped: "notes.txt: not a workbook report (not valid JSON)".
+    var skipped: [String] = []
+
+    /// A report is a few kilobytes; a bigger file is something else, and is not read.
+    static let largestReport = 1 << 20
+
+    /// Reads every file in `directory` (not hidden files, not subfolders).
+    static func read(_ directory: String) throws -> ClassFolder {
+        let files = FileManager.default
+        var isFolder: ObjCBool = false
+        guard files.fileExists(atPath: directory, isDirectory: &isFolder) else {
+            throw InputError("cannot read the folder \(directory): it does not exist")
+        }
+        guard isFolder.boolValue else { throw InputError("\(directory) is a file: `workbook class` reads a folder of reports") }
         let names: [String]
         do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }.sorted()
+            names = try files.contentsOfDirectory(atPath: directory).filter { !$0.hasPrefix(".") }.sorted()
         } catch {
-            throw UsageError("cannot read the folder \(directory)")
+            throw InputError("cannot read the folder \(directory): \(fileSystemReason(error) ?? "\(error)")")
         }
-        guard !names.isEmpty else { throw UsageError("no reports (*.json) in \(directory)") }
-        return try names.map { name in
+        var folder = ClassFolder()
+        for name in names {
             let path = (directory as NSString).appendingPathComponent(name)
-            guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("cannot read \(path)") }
-            let report: LearnerReport
-            do {
-                report = try JSONDecoder.workbook.decode(LearnerReport.self, from: data)
-            } catch {
-                throw UsageError("\(path) is not a workbook report (\(describe(error)))")
+            switch readReport(at: path) {
+            case .success(let report): folder.reports.append(HandedIn(file: name, report: report))
+            case .failure(let reason): folder.skipped.append("\(name): \(reason.message)")
             }
-            guard report.format == "workbook-report" else { throw UsageError("\(path) is not a workbook report (format \"\(report.format)\")") }
-            return report
+        }
+        guard !folder.reports.isEmpty else {
+            throw InputError("no workbook reports in \(directory)" + (names.isEmpty ? " (the folder is empty)" : " (\(names.count) other file\(names.count == 1 ? "" : "s"))"))
+        }
+        return folder
+    }
+
+    /// One file: a report, or why it is not one.
+    static func readReport(at path: String) -> Result<LearnerReport, InputError> {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            return .failure(InputError("a folder, not a report"))
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        guard size <= largestReport else { return .failure(InputError("not a workbook report (\(size / 1024) KB)")) }
+        guard let data = FileManager.default.contents(atPath: path) else { return .failure(InputError("cannot be read")) }
+        // First what kind of file it is, then (for a report) whether it is whole.
+        struct Kind: Decodable { var format: String? }
+        guard let kind = try? JSONDecoder().decode(Kind.self, from: data) else {
+            return .failure(InputError("not a workbook report (not valid JSON)"))
+        }
+        guard let format = kind.format else { return .failure(InputError("not a workbook report (no \"format\")")) }
+        guard format == "workbook-report" else {
+            return .failure(InputError("not a workbook report (its format is \"\(format)\")"))
+        }
+        do {
+            return .success(try JSONDecoder.workbook.decode(LearnerReport.self, from: data))
+        } catch {
+            return .failure(InputError("a damaged workbook report (\(describe(error)))"))
         }
     }
 
@@ -103,6 +145,35 @@ struct ClassReport {
         default: "\(error)"
         }
     }
+}
+
+/// The room at a glance: who is where, and where most are stuck.
+struct ClassReport {
+    let reports: [LearnerReport]
+    /// The file of each report, in the order of `reports` (to tell apart two reports that
+    /// carry the same name).
+    let files: [String]
+    /// Files of the folder that were not reports.
+    let skippedCount: Int
+
+    init(reports: [LearnerReport], files: [String]? = nil, skippedCount: Int = 0) {
+        self.reports = reports
+        self.files = files ?? reports.map { "\($0.learner).json" }
+        self.skippedCount = skippedCount
+    }
+
+    init(folder: ClassFolder) {
+        self.init(reports: folder.reports.map(\.report), files: folder.reports.map(\.file), skippedCount: folder.skipped.count)
+    }
+
+    /// Names carried by more than one report, with their files: the same learner handed in
+    /// twice, or two learners with one name (both took the login name `root` in a container).
+    var sameNames: [(name: String, files: [String])] {
+        let byName = Dictionary(grouping: zip(reports, files), by: { $0.0.learner })
+        return byName.filter { $0.value.count > 1 }
+            .map { (name: $0.key, files: $0.value.map(\.1).sorted()) }
+            .sorted { $0.name < $1.name }
+    }
 
     /// The status of exercise `id` for `report` (not started if the report does not list it).
     func status(_ report: LearnerReport, _ id: String) -> ExerciseStatus {
@@ -111,15 +182,27 @@ struct ClassReport {
 
     func rendered(style: TextStyle) -> String {
         let exercises = Course.exercises
-        let nameWidth = max(8, (reports.map(\.learner.count).max() ?? 0) + 2)
-        var lines = [style.bold("The room: \(reports.count) student\(reports.count == 1 ? "" : "s"), \(exercises.count) exercises"), ""]
+        let duplicated = Set(sameNames.map(\.name))
+        /// A learner's row: the name, and the file too when another report carries that name.
+        func label(_ index: Int) -> String {
+            let name = reports[index].learner
+            return duplicated.contains(name) ? "\(name) [\(files[index])]" : name
+        }
+        let nameWidth = max(8, (reports.indices.map { label($0).count }.max() ?? 0) + 2)
+        var header = "The room: \(reports.count) student\(reports.count == 1 ? "" : "s"), \(exercises.count) exercises"
+        if skippedCount > 0 { header += style.dim("   (\(skippedCount) file\(skippedCount == 1 ? "" : "s") skipped, see below)") }
+        var lines = [style.bold(header), ""]
         // The ids, written downwards: 0/5/a is 05a.
         let lead = String(repeating: " ", count: nameWidth + 15)
         for position in 0..<3 {
             lines.append(lead + exercises.map { String(Array($0.id)[position]) }.joined())
         }
         lines.append(style.dim(pad("student", nameWidth) + pad("done", 7) + pad("now at", 8)))
-        for report in reports.sorted(by: { ($0.done, $1.learner) > ($1.done, $0.learner) }) {
+        let order = reports.indices.sorted { a, b in
+            (reports[a].done, label(b)) > (reports[b].done, label(a))
+        }
+        for index in order {
+            let report = reports[index]
             let marks = exercises.map { exercise -> String in
                 let status = status(report, exercise.id)
                 return switch status {
@@ -129,9 +212,14 @@ struct ClassReport {
                 case .notStarted: style.dim(status.mark)
                 }
             }.joined()
-            lines.append(pad(report.learner, nameWidth) + pad("\(report.done)/\(report.total)", 7) + pad(report.current, 8) + marks)
+            lines.append(pad(label(index), nameWidth) + pad("\(report.done)/\(report.total)", 7) + pad(report.current, 8) + marks)
         }
         lines.append(style.dim(String(repeating: " ", count: nameWidth + 15) + "✓ done  ✗ failing  ~ changed, unchecked  · not started"))
+        for (name, files) in sameNames {
+            lines.append(style.yellow("⚠ \(files.count) reports are named \"\(name)\" (\(files.joined(separator: ", "))):")
+                + " one learner handed in twice, or several share a login name.")
+            lines.append("  To set a name: swift run workbook report --json --name NAME --output NAME.json")
+        }
         lines.append("")
         lines.append(style.bold("By exercise") + style.dim("   (done / failing / started, average tries of those who passed, students who used every hint)"))
         for exercise in exercises {

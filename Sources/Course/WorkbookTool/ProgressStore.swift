@@ -18,7 +18,7 @@ struct ExerciseRecord: Codable, Equatable {
     var lastFailure: String?
 }
 
-/// The learner's progress, kept in `.build/workbook-progress.json` (git ignores `.build`).
+/// The learner's progress, kept in `.workbook/progress.json` (see `Workspace.progressFile`).
 struct ProgressState: Codable, Equatable {
     var version = 1
     /// The exercise `check`, `watch`, `hint` and `solution` use when no id is given.
@@ -71,7 +71,7 @@ struct ProgressStore {
             do {
                 state = try JSONDecoder.workbook.decode(ProgressState.self, from: data)
             } catch {
-                throw UsageError("the progress file \(workspace.progressFile) is damaged (\(error.localizedDescription)); move it away to start afresh")
+                throw InputError("the progress file \(workspace.progressFile) is damaged (\(error.localizedDescription)); move it away to start afresh")
             }
         } else {
             state = ProgressState()

@@ -163,6 +163,8 @@ struct Session {
         return lines.joined(separator: "\n")
     }
 
+    /// Checks every exercise that is not the stub as shipped. Exit status 0 only when every
+    /// exercise of the course passes.
     mutating func checkAll() throws -> Int32 {
         var failures = 0
         for exercise in Course.exercises {
@@ -187,9 +189,16 @@ struct Session {
             }
         }
         print("")
-        print("  " + progressBar(done: store.doneCount, total: Course.exercises.count, style: style) + " done")
+        let done = store.doneCount
+        let total = Course.exercises.count
+        print("  " + progressBar(done: done, total: total, style: style) + " done")
         if failures > 0 { print("  Details: " + style.cyan("swift run workbook check ID")) }
-        return failures == 0 ? 0 : 1
+        // The exit status answers "does the whole workbook pass?", for scripts and CI: an
+        // exercise not started is not passing.
+        if done < total {
+            print(style.dim("  \(total - done) of \(total) not passing yet (failing or not started): exit status 1."))
+        }
+        return done == total ? 0 : 1
     }
 
     // MARK: Hints, moving, resetting, solutions
@@ -202,7 +211,12 @@ struct Session {
         try store.save()
         let names = ["a nudge", "the API to use", "nearly the answer"]
         print(style.bold("Hint \(level) of \(exercise.hints.count) for \(exercise.id) \(exercise.title)") + style.dim(" (\(names[min(level, 3) - 1]))"))
-        print(style.wrap(exercise.hints[level - 1], indent: "  ", firstIndent: "  "))
+        if level == exercise.hints.count {
+            // Nearly the answer: mostly code, shown as code.
+            print(HintLayout.render(exercise.hints[level - 1], style: style))
+        } else {
+            print(style.wrap(exercise.hints[level - 1], indent: "  ", firstIndent: "  "))
+        }
         if level < exercise.hints.count {
             print(style.dim("  Still stuck? `swift run workbook hint \(exercise.id)` again gives hint \(level + 1)."))
         } else {
@@ -231,7 +245,7 @@ struct Session {
 
     mutating func reset(_ exercise: Exercise, confirmed: Bool) throws -> Int32 {
         guard let original = workspace.read(exercise.originalPath) else {
-            throw UsageError("the original of \(exercise.id) is missing (\(exercise.originalPath))")
+            throw InputError("the original of \(exercise.id) is missing (\(exercise.originalPath))")
         }
         if workspace.read(exercise.exercisePath) == original {
             print("\(exercise.id) is already as it was shipped: nothing to reset.")
@@ -245,7 +259,7 @@ struct Session {
                 return 1
             }
         }
-        let backups = workspace.root + "/.build/workbook-backups"
+        let backups = workspace.backupsDirectory
         try FileManager.default.createDirectory(atPath: backups, withIntermediateDirectories: true)
         let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
         let backup = "\(backups)/\(exercise.id)-\(stamp)-\(exercise.file)"

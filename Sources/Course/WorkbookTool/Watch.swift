@@ -23,15 +23,21 @@ final class LineReader: Sendable {
 }
 
 extension Session {
+    /// The keys of `watch`, shown after each check. They are read a line at a time (the
+    /// terminal stays as it is: no raw mode to restore after Ctrl-C), so each needs Enter.
+    static func watchKeys(style: TextStyle) -> String {
+        style.dim("Save the file to check again.  Keys (type the letter, then press Enter):  ")
+            + style.cyan("n") + style.dim(" next  ") + style.cyan("h") + style.dim(" hint  ") + style.cyan("c")
+            + style.dim(" check now  ") + style.cyan("l") + style.dim(" list  ") + style.cyan("q") + style.dim(" quit")
+    }
+
     /// Checks `exercise` now and again each time its file is saved (by polling: works on every
     /// file system, no inotify needed). Moves on only when asked.
     mutating func watch(_ start: Exercise) throws {
         var exercise = start
         store.state.current = exercise.id
         try store.save()
-        let keys = style.dim("Save the file to check again.  Type a letter and Enter:  ")
-            + style.cyan("n") + style.dim(" next  ") + style.cyan("h") + style.dim(" hint  ") + style.cyan("c")
-            + style.dim(" check now  ") + style.cyan("l") + style.dim(" list  ") + style.cyan("q") + style.dim(" quit")
+        let keys = Self.watchKeys(style: style)
         let input = LineReader()
         var lastStamp = ""
         while true {
@@ -41,7 +47,8 @@ extension Session {
                 usleep(150_000)
                 lastStamp = workspace.stamp(of: exercise)
                 if isatty(1) == 1 { print("\u{1B}[2J\u{1B}[H", terminator: "") }
-                print(style.dim("workbook watch — \(Date().formatted(date: .omitted, time: .standard))"))
+                print(style.dim("workbook watch — \(Date().formatted(date: .omitted, time: .standard))")
+                    + "   keys: a letter, then Enter (q quits)")
                 _ = try check(exercise)
                 print("")
                 print(keys)

@@ -9,26 +9,35 @@ public enum WorkbookTool {
 
           (no command)              where you are: progress, current exercise, next step
           list [--markdown]         every lesson and exercise, with its status
-          check [ID | all]          build and check an exercise (default: the current one)
-          watch [ID]                check again each time you save the file
+          check [ID]                build and check an exercise (default: the current one)
+          check all                 check every exercise you have started; exit status 0 only
+                                    when every exercise of the course passes
+          watch [ID]                check again each time you save the file; keys: type n (next),
+                                    h (hint), c (check now), l (list) or q (quit), then Enter
           hint [ID]                 the next hint: a nudge, then the API, then nearly the answer
           next                      move on to the next exercise that is not done
           go ID                     make ID the current exercise
-          reset ID [--yes]          put the exercise back as it was shipped (asks first)
+          reset ID [--yes]          put the exercise back as it was shipped (asks first; your
+                                    version is kept in .workbook/backups)
           solution [ID] [--force]   show the solution, once the exercise passes
           report [--json] [--output FILE] [--name NAME]
-                                    your progress, for you or (as JSON) for your teacher
+                                    your progress, for you or (as JSON) for your teacher; the
+                                    name is your login name unless --name gives another
           class DIR                 the room: one line per student from the JSON reports in DIR
+                                    (files that are not reports are skipped with a warning)
           help                      this text
 
-        IDs look like 05a: lesson 05, exercise a. Exit status: 0 done or passed, 1 failed, 2 bad input.
+        IDs look like 05a: lesson 05, exercise a. Your progress is kept in .workbook/ in the
+        package's folder (WORKBOOK_PROGRESS=FILE keeps it elsewhere).
+        Exit status: 0 done or passed, 1 failed or not done yet, 2 bad input.
         """
 
     public static func main() -> Never {
         exit(run(Array(CommandLine.arguments.dropFirst())))
     }
 
-    /// Runs one command; returns the exit status. Errors go to `reportError` (standard error).
+    /// Runs one command; returns the exit status. Errors and warnings go to `reportError`
+    /// (standard error), each as one line.
     static func run(_ arguments: [String], reportError: (String) -> Void = printError) -> Int32 {
         do {
             let command = try Command.parse(arguments)
@@ -36,25 +45,31 @@ public enum WorkbookTool {
                 print(usage)
                 return 0
             }
-            return try execute(command)
-        } catch let error as UsageError {
-            reportError("workbook: error: \(error.message)")
-            reportError(usage)
-            return 2
+            return try execute(command, reportError: reportError)
         } catch {
-            reportError("workbook: error: \(error)")
-            return 1
+            reportError("workbook: error: \(oneLine(error))")
+            return error is UsageError || error is InputError ? 2 : 1
         }
     }
 
-    static func execute(_ command: Command) throws -> Int32 {
+    static func execute(_ command: Command, reportError: (String) -> Void) throws -> Int32 {
+        if case .classroom(let directory) = command {
+            // The teacher's view reads the reports handed in, not this checkout's progress.
+            let folder = try ClassFolder.read(directory)
+            print(ClassReport(folder: folder).rendered(style: Terminal.style()))
+            // After the view, so that they are on screen when it ends, not scrolled away.
+            fflush(nil)
+            for skipped in folder.skipped { reportError("workbook: warning: skipped \(skipped)") }
+            return 0
+        }
         let workspace = try Workspace.locate()
+        if workspace.usesDefaultProgressFile, let note = try workspace.moveLegacyProgress() { reportError(note) }
         var store = try ProgressStore(workspace: workspace)
         let style = Terminal.style()
         var session = Session(workspace: workspace, store: store, style: style)
         defer { store = session.store }
         switch command {
-        case .help: return 0
+        case .help, .classroom: return 0  // handled before
         case .status: session.printStatus()
         case .list(let markdown): markdown ? print(markdownTable()) : session.printList()
         case .check(.current): return try session.check(session.store.current)
@@ -71,23 +86,49 @@ public enum WorkbookTool {
             if json {
                 let data = try JSONEncoder.workbook.encode(report)
                 if let output {
-                    try data.write(to: URL(fileURLWithPath: output), options: .atomic)
-                    print("Wrote \(output): hand it to your teacher.")
+                    try writeFile(data, to: output)
+                    print("Wrote \(output) (the report of \(report.learner)): hand it to your teacher.")
                 } else {
                     print(String(decoding: data, as: UTF8.self))
                 }
             } else {
                 print(report.rendered(style: style))
             }
-        case .classroom(let directory):
-            let reports = try ClassReport.load(directory: directory)
-            print(ClassReport(reports: reports).rendered(style: style))
         }
         return 0
     }
 
-    static func defaultLearnerName(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        environment["WORKBOOK_NAME"] ?? environment["USER"] ?? "learner"
+    /// The name a report carries without `--name`: WORKBOOK_NAME if set, else the login name
+    /// (from the user database, so it is there even where USER is not set, as in a container).
+    static func defaultLearnerName(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        loginName: String = ProcessInfo.processInfo.userName
+    ) -> String {
+        for candidate in [environment["WORKBOOK_NAME"], loginName, environment["USER"], environment["LOGNAME"]] {
+            if let name = candidate?.trimmingCharacters(in: .whitespaces), !name.isEmpty { return name }
+        }
+        return "learner"
+    }
+
+    /// Writes `data` to `path`, or throws one line that names the path and the reason.
+    static func writeFile(_ data: Data, to path: String) throws {
+        let files = FileManager.default
+        var isFolder: ObjCBool = false
+        if files.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw InputError("cannot write \(path): it is a folder; give a file name, such as \(path)/me.json")
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            if !files.fileExists(atPath: folder, isDirectory: &isFolder) {
+                throw InputError("cannot write \(path): the folder \(folder) does not exist")
+            }
+            if !isFolder.boolValue { throw InputError("cannot write \(path): \(folder) is a file, not a folder") }
+        }
+        do {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw InputError("cannot write \(path): \(fileSystemReason(error) ?? "\(error)")")
+        }
     }
 
     /// The exercise table of README.md.
@@ -189,6 +230,7 @@ enum Command: Equatable {
             let output = try option("--output")
             let learner = try option("--name")
             _ = try words(0)
+            if let learner, learner.trimmingCharacters(in: .whitespaces).isEmpty { throw UsageError("--name needs a name") }
             if output != nil && !json { throw UsageError("--output writes the JSON report: use it with --json") }
             return .report(json: json, output: output, name: learner)
         case "class":

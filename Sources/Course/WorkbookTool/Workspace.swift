@@ -13,8 +13,23 @@ struct Workspace {
     let configuration: String
     /// The folder of the built programs (where `check-05a` lands).
     let productsDirectory: String
-    /// The learner's progress: attempts, hints, results. In `.build`, which git ignores.
+    /// The learner's progress: attempts, hints, results. `.workbook/progress.json` in the
+    /// package's folder (git ignores `.workbook`), or WORKBOOK_PROGRESS. Not in `.build`: a
+    /// clean build (`rm -rf .build`) must not erase a learner's progress.
     let progressFile: String
+
+    /// The folder the progress file is in (`.workbook`).
+    var stateDirectory: String { (progressFile as NSString).deletingLastPathComponent }
+
+    /// Where `reset` keeps the learner's version of an exercise: next to the progress file.
+    var backupsDirectory: String { stateDirectory + "/backups" }
+
+    /// Where the progress file was kept before it moved out of `.build` (read once, to move it).
+    var legacyProgressFile: String { root + "/.build/workbook-progress.json" }
+    var legacyBackupsDirectory: String { root + "/.build/workbook-backups" }
+
+    /// The progress file's place when WORKBOOK_PROGRESS does not name another.
+    static func defaultProgressFile(root: String) -> String { root + "/.workbook/progress.json" }
 
     static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Workspace {
         let root = try packageRoot()
@@ -26,7 +41,7 @@ struct Workspace {
         if !["debug", "release"].contains(configuration) || !FileManager.default.fileExists(atPath: scratchPath) {
             scratchPath = root + "/.build"
         }
-        let progressFile = environment["WORKBOOK_PROGRESS"] ?? (root + "/.build/workbook-progress.json")
+        let progressFile = environment["WORKBOOK_PROGRESS"] ?? defaultProgressFile(root: root)
         return Workspace(
             root: root, scratchPath: scratchPath,
             configuration: ["debug", "release"].contains(configuration) ? configuration : "debug",
@@ -48,7 +63,7 @@ struct Workspace {
         var compiledIn = #filePath  // <root>/Sources/Course/WorkbookTool/Workspace.swift
         for _ in 0..<4 { compiledIn = (compiledIn as NSString).deletingLastPathComponent }
         if isWorkbook(compiledIn) { return compiledIn }
-        throw UsageError("cannot find the workbook: run this inside the package folder (where Package.swift is)")
+        throw InputError("cannot find the workbook: run this inside the package folder (where Package.swift is)")
     }
 
     static func currentExecutable() -> String {
@@ -86,10 +101,4 @@ struct Workspace {
         let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
         return "\(date)/\(size)"
     }
-}
-
-/// Bad input: printed as one line with the usage, exit code 2.
-struct UsageError: Error {
-    let message: String
-    init(_ message: String) { self.message = message }
 }
