@@ -16,7 +16,7 @@ struct Deadline: Comparable, Sendable {
     /// The deadline `timeout` from now; `nil` for no timeout.
     ///
     /// A negative timeout is bad input and throws, naming the argument (Python quietly treats
-    /// it as zero; see "Differences from Python" in the README).
+    /// it as zero; see "Differences from Python" in this folder's README.md).
     static func after(_ timeout: Duration?, argument: String = "timeout") throws -> Deadline? {
         guard let timeout else { return nil }
         guard timeout >= .zero else {

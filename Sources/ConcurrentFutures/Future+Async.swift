@@ -13,7 +13,7 @@ extension Future {
     /// Cancellation, decided: cancelling the Task that awaits stops the waiting at once (with
     /// `CancellationError`) but does **not** cancel the future, because other code may be
     /// waiting on the same future. To stop queued work, call `future.cancel()`. (asyncio's
-    /// `wrap_future` does cancel the future; see "Differences from Python" in the README.)
+    /// `wrap_future` does cancel the future; see "Differences from Python" in Sources/ConcurrentFutures/README.md.)
     public var value: Value {
         get async throws {
             if case .finished(let result) = observeState() { return try result.get() }

@@ -174,7 +174,7 @@ private func observerTarget() -> Target {
         }
         return .notAvailable(
             "a no-op observer costs \(formatted(bound.median, .percent)) %, too much to bound the unused hooks by; "
-                + "those are a few untaken branches per task (README, Benchmarks: measuring unused hooks)\(noiseText)")
+                + "those are a few untaken branches per task (Sources/Measuring/bench/README.md: measuring unused hooks)\(noiseText)")
     }
 }
 

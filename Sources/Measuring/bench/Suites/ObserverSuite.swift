@@ -13,7 +13,7 @@ import ConcurrentFutures
 /// event, and that is too little to measure against the A/A noise. The no-op observer's
 /// overhead is an upper bound of it; see `observerTarget` in Targets.swift. (The truly fair
 /// baseline, the library built with the hooks removed, needs a second copy of the library;
-/// the README's Benchmarks section describes that experiment and its result.)
+/// this folder's README.md describes that experiment and its result.)
 enum ObserverSuite: BenchSuite {
     static let name = "observer"
     static let summary = "submit + result with observer nil (A/A) and a no-op observer: the hooks' overhead"
