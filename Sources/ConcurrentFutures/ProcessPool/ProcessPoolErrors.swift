@@ -181,6 +181,8 @@ public struct ProcessPoolError: Error, Equatable, CustomStringConvertible {
 /// nested dump that `EncodingError`'s description prints.
 func describeCodingError(_ error: any Error) -> String {
     switch error {
+    case EncodingError.invalidValue(let value, let context) where value is Any.Type:
+        return context.debugDescription  // the binary coder's refusals name the type in the sentence
     case EncodingError.invalidValue(let value, let context):
         return "\(context.debugDescription) (value: \(value))"
     case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
