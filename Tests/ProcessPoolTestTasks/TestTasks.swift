@@ -11,6 +11,7 @@ public let processPoolTestTasks: [any ProcessTask.Type] = [
     Square.self, Identity.self, CountPrimes.self, SleepThenReportPID.self, Fail.self, FailAt.self,
     Crash.self, PrintNoise.self, ReturnNotEncodable.self, TakeMaybeEncodable.self, EchoDouble.self, EchoText.self,
     SetGreeting.self, ReadGreeting.self, FailingInitializer.self,
+    StartProgram.self, WorkerSocketIsCloseOnExec.self,
 ]
 
 /// x → x². The "hello world" of pools.
@@ -196,4 +197,43 @@ public enum FailingInitializer: ProcessTask {
 /// A task that is deliberately missing from `processPoolTestTasks`.
 public enum NotRegistered: ProcessTask {
     public static func run(_ x: Int) -> Int { x }
+}
+
+/// A program for a task to start: `/bin/sh -c "sleep <seconds>"`.
+public struct ProgramStart: Codable, Sendable {
+    public var seconds: Int
+    /// Hand the program a copy of the worker's socket on purpose (as its descriptor 3). Without
+    /// this, the program gets descriptors 0 to 3 of the worker as they are: the way a careless
+    /// spawner passes on every descriptor that is not close-on-exec.
+    public var handsOverTheSocket: Bool
+    public init(seconds: Int, handsOverTheSocket: Bool) {
+        self.seconds = seconds
+        self.handsOverTheSocket = handsOverTheSocket
+    }
+}
+
+/// Starts a program that outlives the task (a grandchild of the pool's process) and returns
+/// its pid; the test kills it when it is done.
+public enum StartProgram: ProcessTask {
+    public static func run(_ start: ProgramStart) throws -> Int32 {
+        var descriptors: [ChildDescriptor] = [.inherited, .inherited, .inherited, .inherited]
+        var copy: Int32 = -1
+        if start.handsOverTheSocket {
+            copy = dup(3)  // a copy without close-on-exec
+            descriptors[3] = .copy(of: copy)
+        }
+        defer { if copy >= 0 { close(copy) } }
+        return try spawnProcess(
+            executable: "/bin/sh", arguments: ["sh", "-c", "sleep \(start.seconds)"],
+            environment: currentEnvironment(), descriptors: descriptors
+        ).get()
+    }
+}
+
+/// Whether the worker's socket (descriptor 3) is close-on-exec, so that programs started by
+/// its tasks do not inherit it.
+public enum WorkerSocketIsCloseOnExec: ProcessTask {
+    public static func run(_ unused: Int) -> Bool {
+        fcntl(3, F_GETFD) & FD_CLOEXEC != 0
+    }
 }

@@ -108,6 +108,25 @@ enum WorkerLaunch {
 
     // MARK: - Waiting for a worker to end
 
+    /// Whether a child is still running, as `collectIfEnded` finds it.
+    enum ChildStatus {
+        case running
+        /// It has ended and its exit status is collected now (`nil`: someone else collected it).
+        case ended(ProcessTermination?)
+    }
+
+    /// Collects the exit status of the child `pid` if it has ended; never waits.
+    static func collectIfEnded(_ pid: pid_t) -> ChildStatus {
+        while true {
+            var status: Int32 = 0
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid { return .ended(ProcessTermination(waitStatus: status)) }
+            if result == 0 { return .running }
+            if errno == EINTR { continue }
+            return .ended(nil)  // ECHILD: not our child any more, so not running as our worker
+        }
+    }
+
     /// Collects the exit status of the child `pid`, so that it does not stay behind as a
     /// zombie, and returns how it ended. Waits at most `grace` for it to end by itself, then
     /// kills it with SIGKILL. `nil` if someone else already collected it.

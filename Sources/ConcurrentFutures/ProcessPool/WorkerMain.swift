@@ -45,6 +45,11 @@ enum WorkerLoop {
 
     /// Serves calls; returns the exit status for the process.
     static func run(tasks: [any ProcessTask.Type]) -> Int32 {
+        // The socket came in as descriptor 3 through `dup2`, which clears close-on-exec. Set
+        // it again before any task runs: a program that a task starts would otherwise inherit
+        // the socket, and as long as that program lives, the pool would never see the end of
+        // the stream that tells it this worker has died.
+        setCloseOnExec(socket)
         let registry: ProcessTaskRegistry
         do {
             registry = try ProcessTaskRegistry(tasks)

@@ -42,6 +42,9 @@ final class WorkerProcess {
     private var receiveBuffer = [UInt8](repeating: 0, count: 64 * 1024)
     /// The last few kilobytes the worker wrote to its standard error.
     private var errorTail = OutputTail(capacity: 4096)
+    /// Its exit status has been collected (the process is gone), and how it ended.
+    private var isCollected = false
+    private var termination: ProcessTermination?
 
     init(_ started: WorkerLaunch.Started, startDeadline: Deadline) {
         pid = started.pid
@@ -206,11 +209,32 @@ final class WorkerProcess {
 
     // MARK: The end
 
+    /// Whether the process has ended; if it has, its exit status is collected now. Never
+    /// waits. This is how the manager notices a worker that ended while its socket stays
+    /// open: a program its task started may hold a copy of the socket, and then the end of
+    /// the stream does not come until that program ends too.
+    func hasEnded() -> Bool {
+        if isCollected { return true }
+        guard case .ended(let termination) = WorkerLaunch.collectIfEnded(pid) else { return false }
+        isCollected = true
+        self.termination = termination
+        return true
+    }
+
+    /// Sends `signal` to the process, unless it is collected already (its pid may then belong
+    /// to another process).
+    func send(signal: Int32) {
+        if !isCollected { kill(pid, signal) }
+    }
+
     /// Collects the worker's exit status (killing it if it has not ended within `grace`),
     /// reads the rest of its error output and closes its descriptors. Call it once the stream
-    /// has ended, or after killing the worker.
+    /// has ended, once `hasEnded()` said so, or after killing the worker.
     func finish(grace: Duration, forwardTo destination: Int32?) -> ProcessTermination? {
-        let termination = WorkerLaunch.reap(pid, grace: grace)
+        if !isCollected {
+            termination = WorkerLaunch.reap(pid, grace: grace)
+            isCollected = true
+        }
         // Now that the process is gone, its error pipe holds all it will ever hold.
         readErrorOutput(forwardTo: destination)
         if socket >= 0 { close(socket); socket = -1 }
