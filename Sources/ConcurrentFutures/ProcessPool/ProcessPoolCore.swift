@@ -18,6 +18,18 @@ struct ProcessPoolConfiguration: Sendable {
     let observer: (@Sendable (TaskEvent) -> Void)?
     /// The registered task names, and the type that registered each.
     let registeredTasks: [String: ObjectIdentifier]
+    /// The largest message body, in bytes, either side may send (see `ProcessPoolTuning`).
+    let messageLimit: Int
+}
+
+/// Settings of a process pool that its users never change and its tests do: they make the
+/// pool's limits small enough to reach without allocating gigabytes, or send its workers'
+/// output to a pipe of the test.
+struct ProcessPoolTuning: Sendable {
+    /// The largest message body, in bytes: `maximumFrameLength` (1 GiB) unless a test lowers it.
+    var messageLimit = maximumFrameLength
+    /// The descriptor that stands for "this process's standard error" (`workerOutput:`).
+    var standardError: Int32 = 2
 }
 
 /// The state that a process pool's callers (`submit`, `shutdown`, `statistics`) share with its

@@ -84,7 +84,7 @@ public final class ProcessPoolExecutor: Executor {
     ///   executable cannot be run; `ProcessPoolError` for duplicate task names, an initializer
     ///   that is not registered or whose input cannot be encoded, or when called in a worker
     ///   process whose program skipped the worker hook.
-    public init(
+    public convenience init(
         tasks: [any ProcessTask.Type],
         maxWorkers: Int? = nil,
         initializer: ProcessInitializer? = nil,
@@ -93,6 +93,24 @@ public final class ProcessPoolExecutor: Executor {
         workerOutput: WorkerOutput = .forwardToStandardError,
         crashBacktraces: Bool = false,
         observer: (@Sendable (TaskEvent) -> Void)? = nil
+    ) throws {
+        try self.init(
+            tasks: tasks, maxWorkers: maxWorkers, initializer: initializer, maxTasksPerChild: maxTasksPerChild,
+            executable: executable, workerOutput: workerOutput, crashBacktraces: crashBacktraces, observer: observer,
+            tuning: ProcessPoolTuning())
+    }
+
+    /// The public initializer, plus the settings that only tests change (`ProcessPoolTuning`).
+    init(
+        tasks: [any ProcessTask.Type],
+        maxWorkers: Int?,
+        initializer: ProcessInitializer?,
+        maxTasksPerChild: Int?,
+        executable: WorkerExecutable,
+        workerOutput: WorkerOutput,
+        crashBacktraces: Bool,
+        observer: (@Sendable (TaskEvent) -> Void)?,
+        tuning: ProcessPoolTuning
     ) throws {
         if let maxWorkers, maxWorkers <= 0 {
             throw InvalidArgumentError("maxWorkers must be greater than 0, got \(maxWorkers)")
@@ -134,11 +152,12 @@ public final class ProcessPoolExecutor: Executor {
             maxWorkers: self.maxWorkers,
             maxTasksPerChild: maxTasksPerChild,
             executablePath: executablePath,
-            environment: WorkerLaunch.environment(backtraces: crashBacktraces),
+            environment: WorkerLaunch.environment(backtraces: crashBacktraces, messageLimit: tuning.messageLimit),
             initializer: encodedInitializer,
-            outputDestination: workerOutput == .forwardToStandardError ? 2 : nil,
+            outputDestination: workerOutput == .forwardToStandardError ? tuning.standardError : nil,
             observer: observer,
-            registeredTasks: registeredTasks
+            registeredTasks: registeredTasks,
+            messageLimit: tuning.messageLimit
         ))
     }
 

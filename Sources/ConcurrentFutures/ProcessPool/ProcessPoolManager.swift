@@ -135,7 +135,9 @@ final class ProcessPoolManager: @unchecked Sendable {
     private func startWorker() throws -> WorkerProcess {
         let started = try WorkerLaunch.start(
             executable: configuration.executablePath, environment: configuration.environment)
-        let worker = WorkerProcess(started, startDeadline: Deadline.now.advanced(by: Self.workerStartTimeout))
+        let worker = WorkerProcess(
+            started, startDeadline: Deadline.now.advanced(by: Self.workerStartTimeout),
+            messageLimit: configuration.messageLimit)
         if let initializer = configuration.initializer {
             worker.send(.initialize(task: initializer.task, input: initializer.input))
         }

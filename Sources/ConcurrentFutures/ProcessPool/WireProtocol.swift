@@ -276,6 +276,10 @@ struct FrameBuffer {
     private var bytes: [UInt8] = []
     /// Where the first frame not yet taken begins.
     private var start = 0
+    /// The longest body a frame may announce.
+    let limit: Int
+
+    init(limit: Int = maximumFrameLength) { self.limit = limit }
 
     mutating func append(_ received: UnsafeRawBufferPointer) {
         bytes.append(contentsOf: received)
@@ -285,7 +289,7 @@ struct FrameBuffer {
     mutating func nextFrame() throws -> ArraySlice<UInt8>? {
         guard bytes.count - start >= 4 else { return compact() }
         let length = bytes[start..<start + 4].reversed().reduce(0) { ($0 << 8) | Int($1) }
-        guard length <= maximumFrameLength else {
+        guard length <= limit else {
             throw MalformedMessage(detail: "a frame announces \(length) bytes")
         }
         guard bytes.count - start - 4 >= length else { return compact() }

@@ -76,22 +76,28 @@ enum WorkerLaunch {
         return Started(pid: pid, socket: parentSocket, errorOutput: errorReader)
     }
 
+    /// Tells a worker the largest message it may send, when a test lowered it (see
+    /// `ProcessPoolTuning`); absent, the worker uses `maximumFrameLength`.
+    static let messageLimitVariable = "CONCURRENT_FUTURES_MESSAGE_LIMIT"
+
     /// The environment for workers: this process's environment, plus the worker-mode variable,
-    /// plus `SWIFT_BACKTRACE=enable=no` unless `backtraces` is set.
+    /// plus `SWIFT_BACKTRACE=enable=no` unless `backtraces` is set, plus the message limit
+    /// unless it is the usual one.
     ///
     /// Swift's crash backtracer is a fine tool, but it keeps a crashing worker alive for tens
     /// of milliseconds while it symbolicates; without it a crash is noticed in about a
     /// millisecond. The runtime's one-line message ("Fatal error: ...") is still printed, and
     /// ends up in `BrokenProcessPool.standardErrorTail`.
-    static func environment(backtraces: Bool) -> [String] {
+    static func environment(backtraces: Bool, messageLimit: Int = maximumFrameLength) -> [String] {
         var variables: [String] = []
         for text in currentEnvironment() {
-            if text.hasPrefix(modeVariable + "=") { continue }
+            if text.hasPrefix(modeVariable + "=") || text.hasPrefix(messageLimitVariable + "=") { continue }
             if !backtraces, text.hasPrefix("SWIFT_BACKTRACE=") { continue }
             variables.append(text)
         }
         variables.append(modeVariable + "=1")
         if !backtraces { variables.append("SWIFT_BACKTRACE=enable=no") }
+        if messageLimit != maximumFrameLength { variables.append(messageLimitVariable + "=\(messageLimit)") }
         return variables
     }
 

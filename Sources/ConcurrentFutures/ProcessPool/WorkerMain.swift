@@ -32,7 +32,12 @@ extension ProcessPoolExecutor {
     public static func runWorkerIfRequested(tasks: [any ProcessTask.Type]) {
         guard getenv(WorkerLaunch.modeVariable) != nil else { return }
         unsetenv(WorkerLaunch.modeVariable)
-        exit(WorkerLoop.run(tasks: tasks))
+        var messageLimit = maximumFrameLength
+        if let text = getenv(WorkerLaunch.messageLimitVariable), let limit = Int(String(cString: text)) {
+            messageLimit = min(limit, maximumFrameLength)
+            unsetenv(WorkerLaunch.messageLimitVariable)
+        }
+        exit(WorkerLoop.run(tasks: tasks, messageLimit: messageLimit))
     }
 }
 
@@ -43,8 +48,9 @@ extension ProcessPoolExecutor {
 enum WorkerLoop {
     private static let socket = WorkerLaunch.childSocketDescriptor
 
-    /// Serves calls; returns the exit status for the process.
-    static func run(tasks: [any ProcessTask.Type]) -> Int32 {
+    /// Serves calls; returns the exit status for the process. `messageLimit`: the largest
+    /// message body either side may send (`maximumFrameLength` unless a test lowered it).
+    static func run(tasks: [any ProcessTask.Type], messageLimit: Int) -> Int32 {
         // The socket came in as descriptor 3 through `dup2`, which clears close-on-exec. Set
         // it again before any task runs: a program that a task starts would otherwise inherit
         // the socket, and as long as that program lives, the pool would never see the end of
@@ -62,7 +68,7 @@ enum WorkerLoop {
 
         while true {
             let body: [UInt8]
-            switch readFrame() {
+            switch readFrame(limit: messageLimit) {
             case .frame(let received): body = received
             case .endOfStream: return 0  // the pool is done with this worker
             case .failed(let problem):
@@ -151,10 +157,10 @@ enum WorkerLoop {
     }
 
     /// Reads one frame, blocking: its 4-byte length, then its body.
-    private static func readFrame() -> ReadResult {
+    private static func readFrame(limit: Int) -> ReadResult {
         guard let header = readExactly(4) else { return .endOfStream }
         let length = header.reversed().reduce(0) { ($0 << 8) | Int($1) }
-        guard length <= maximumFrameLength else { return .failed("a frame announces \(length) bytes") }
+        guard length <= limit else { return .failed("a frame announces \(length) bytes") }
         guard let body = readExactly(length) else { return .failed("the stream ended inside a frame") }
         return .frame(body)
     }

@@ -37,7 +37,7 @@ final class WorkerProcess {
     private var outgoing: [UInt8] = []
     private var outgoingWritten = 0
     private var writingSideClosed = false
-    private var incoming = FrameBuffer()
+    private var incoming: FrameBuffer
     /// Where `recv` puts bytes before they join `incoming`; allocated once, reused.
     private var receiveBuffer = [UInt8](repeating: 0, count: 64 * 1024)
     /// The last few kilobytes the worker wrote to its standard error.
@@ -46,7 +46,8 @@ final class WorkerProcess {
     private var isCollected = false
     private var termination: ProcessTermination?
 
-    init(_ started: WorkerLaunch.Started, startDeadline: Deadline) {
+    init(_ started: WorkerLaunch.Started, startDeadline: Deadline, messageLimit: Int) {
+        incoming = FrameBuffer(limit: messageLimit)
         pid = started.pid
         socket = started.socket
         errorOutput = started.errorOutput
