@@ -11,7 +11,7 @@ public let processPoolTestTasks: [any ProcessTask.Type] = [
     Square.self, Identity.self, CountPrimes.self, SleepThenReportPID.self, Fail.self, FailAt.self,
     Crash.self, PrintNoise.self, ReturnNotEncodable.self, TakeMaybeEncodable.self, EchoDouble.self, EchoText.self,
     SetGreeting.self, ReadGreeting.self, FailingInitializer.self,
-    StartProgram.self, WorkerSocketIsCloseOnExec.self,
+    StartProgram.self, WorkerSocketIsCloseOnExec.self, MakeText.self,
 ]
 
 /// x → x². The "hello world" of pools.
@@ -236,4 +236,9 @@ public enum WorkerSocketIsCloseOnExec: ProcessTask {
     public static func run(_ unused: Int) -> Bool {
         fcntl(3, F_GETFD) & FD_CLOEXEC != 0
     }
+}
+
+/// n → a text of n letters: a small input, a large output.
+public enum MakeText: ProcessTask {
+    public static func run(_ count: Int) -> String { String(repeating: "z", count: count) }
 }

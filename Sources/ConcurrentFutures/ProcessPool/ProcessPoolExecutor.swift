@@ -137,12 +137,19 @@ public final class ProcessPoolExecutor: Executor {
             guard registered == initializer.taskType else {
                 throw ProcessPoolError(.taskTypeMismatch(initializer.taskName))
             }
+            let input: [UInt8]
             do {
-                encodedInitializer = (initializer.taskName, try BinaryEncoder().encode(initializer.input))
+                input = try BinaryEncoder().encode(initializer.input)
             } catch {
                 throw ProcessPoolError(
                     .inputNotEncodable(task: initializer.taskName, detail: describeCodingError(error)))
             }
+            let header = ParentMessage.initializeBodyLength(task: initializer.taskName, inputCount: 0)
+            guard header + input.count <= tuning.messageLimit else {
+                throw ProcessPoolError(.inputTooLarge(
+                    task: initializer.taskName, bytes: input.count, limit: tuning.messageLimit, header: header))
+            }
+            encodedInitializer = (initializer.taskName, input)
         }
 
         self.maxWorkers = maxWorkers ?? ProcessPoolExecutor.defaultMaxWorkers

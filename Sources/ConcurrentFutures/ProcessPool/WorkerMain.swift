@@ -92,7 +92,7 @@ enum WorkerLoop {
                 } catch {
                     flushStandardOutput()
                     FutureDiagnostics.printToStandardError("process pool worker: exception in initializer \(task): \(error)")
-                    _ = send(.initializerFailed(RemoteFailure(error)))
+                    _ = send(.initializerFailed(RemoteFailure(error, atMost: messageLimit / 2)))
                     return 1  // Python's worker returns too; the parent marks the pool broken
                 }
 
@@ -100,7 +100,16 @@ enum WorkerLoop {
                 let startedAt = Deadline.now.nanoseconds
                 let reply = runCall(task, shape: shape, input: input, registry: registry, coder: coder)
                 flushStandardOutput()
-                guard send(.finished(callID: callID, startedAt: startedAt, reply: reply)) else { return 0 }
+                var message = WorkerMessage.finished(callID: callID, startedAt: startedAt, reply: reply)
+                if message.bodyLength > messageLimit {
+                    // Too large to send: the parent would stop trusting the stream and break
+                    // the pool. This call fails instead, with an error that says why.
+                    let header = WorkerMessage.finished(callID: callID, startedAt: startedAt, reply: .returned([])).bodyLength
+                    let error = ProcessPoolError(.outputTooLarge(
+                        task: task, bytes: message.bodyLength - header, limit: messageLimit, header: header))
+                    message = .finished(callID: callID, startedAt: startedAt, reply: .threw(RemoteFailure(error)))
+                }
+                guard send(message) else { return 0 }
             }
         }
     }
