@@ -11,7 +11,7 @@ public let processPoolTestTasks: [any ProcessTask.Type] = [
     Square.self, Identity.self, CountPrimes.self, SleepThenReportPID.self, Fail.self, FailAt.self,
     Crash.self, PrintNoise.self, ReturnNotEncodable.self, TakeMaybeEncodable.self, EchoDouble.self, EchoText.self,
     SetGreeting.self, ReadGreeting.self, FailingInitializer.self,
-    StartProgram.self, WorkerSocketIsCloseOnExec.self, MakeText.self,
+    StartProgram.self, WorkerSocketIsCloseOnExec.self, MakeText.self, FloodStandardError.self,
 ]
 
 /// x → x². The "hello world" of pools.
@@ -241,4 +241,18 @@ public enum WorkerSocketIsCloseOnExec: ProcessTask {
 /// n → a text of n letters: a small input, a large output.
 public enum MakeText: ProcessTask {
     public static func run(_ count: Int) -> String { String(repeating: "z", count: count) }
+}
+
+/// Writes `count` bytes to standard error, in lines of 100, and returns `count`.
+public enum FloodStandardError: ProcessTask {
+    public static func run(_ count: Int) -> Int {
+        let line = Array(String(repeating: "e", count: 99).utf8) + [UInt8(ascii: "\n")]
+        var written = 0
+        while written < count {
+            let chunk = line.prefix(count - written)
+            let result = chunk.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+            if result > 0 { written += result } else if errno != EINTR { break }
+        }
+        return written
+    }
 }

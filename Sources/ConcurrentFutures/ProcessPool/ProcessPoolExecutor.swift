@@ -73,7 +73,9 @@ public final class ProcessPoolExecutor: Executor {
     ///   - executable: the program to start as a worker; by default this one.
     ///   - workerOutput: where what the workers print goes: copied to this process's standard
     ///     error (the default), or discarded. Either way the last few kilobytes of each worker
-    ///     are kept for the error message if it dies.
+    ///     are kept for the error message if it dies. The copying never holds the pool up: when
+    ///     nobody reads standard error, up to 1 MiB waits, and what comes beyond is dropped
+    ///     with a line that says how much (`OutputForwarder`).
     ///   - crashBacktraces: let Swift's crash backtracer run in workers. It prints a full
     ///     backtrace when a worker crashes, but keeps the dying worker alive for tens of
     ///     milliseconds; off by default.
@@ -371,7 +373,8 @@ public enum WorkerExecutable: Sendable, Equatable {
 
 /// Where a process pool sends what its workers print (standard output and standard error).
 public enum WorkerOutput: Sendable, Equatable {
-    /// Copied to this process's standard error as it arrives.
+    /// Copied to this process's standard error as it arrives, by a thread of its own: if
+    /// nobody reads standard error, at most 1 MiB waits and the rest is dropped (and counted).
     case forwardToStandardError
     /// Thrown away (the end is still kept for `BrokenProcessPool.standardErrorTail`).
     case discard

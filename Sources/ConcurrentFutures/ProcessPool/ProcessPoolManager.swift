@@ -42,9 +42,15 @@ final class ProcessPoolManager: @unchecked Sendable {
     /// `waitpid` per worker, so an idle pool wakes up 20 times a second.
     static let exitCheckInterval = Duration.milliseconds(50)
 
+    /// How long the manager's last act waits for the workers' output to be written out.
+    static let outputFlushTimeout = Duration.seconds(1)
+
     private let core: ProcessPoolCore
     private var configuration: ProcessPoolConfiguration { core.configuration }
     private let wakeUpReader: Int32
+    /// Copies the workers' output to standard error without ever making this thread wait;
+    /// `nil` when the output is discarded.
+    private let outputForwarder: OutputForwarder?
     private var workers: [WorkerProcess] = []
     private var nextCallID: UInt64 = 0
     private var isShuttingDown = false
@@ -54,6 +60,7 @@ final class ProcessPoolManager: @unchecked Sendable {
     init(core: ProcessPoolCore, wakeUpReader: Int32) {
         self.core = core
         self.wakeUpReader = wakeUpReader
+        outputForwarder = core.configuration.outputDestination.flatMap { OutputForwarder(copying: $0) }
     }
 
     // MARK: The loop
@@ -72,6 +79,7 @@ final class ProcessPoolManager: @unchecked Sendable {
             if breakdown != nil { break }
         }
         if let breakdown { breakPool(breakdown) }
+        outputForwarder?.finish(within: Self.outputFlushTimeout)
         core.managerFinished(wakeUpReader: wakeUpReader)
     }
 
@@ -178,15 +186,18 @@ final class ProcessPoolManager: @unchecked Sendable {
             return Breakdown(error: BrokenProcessPool("poll failed: \(String(cString: strerror(errno)))"))
         }
 
+        // Error output first: what a task printed before it returned then goes out before
+        // its future completes.
         for (descriptor, owner) in zip(descriptors, owners) where descriptor.revents != 0 {
-            guard let worker = owner, workers.contains(where: { $0 === worker }) else { continue }
-            if worker.isSocket(descriptor.fd) {
-                if descriptor.revents & Int16(POLLOUT) != 0 { worker.writeOutgoing() }
-                if descriptor.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-                    if let breakdown = handleInput(from: worker) { return breakdown }
-                }
-            } else {
-                worker.readErrorOutput(forwardTo: configuration.outputDestination)
+            guard let worker = owner, !worker.isSocket(descriptor.fd) else { continue }
+            worker.readErrorOutput(forwardTo: outputForwarder)
+        }
+        for (descriptor, owner) in zip(descriptors, owners) where descriptor.revents != 0 {
+            guard let worker = owner, worker.isSocket(descriptor.fd), workers.contains(where: { $0 === worker })
+            else { continue }
+            if descriptor.revents & Int16(POLLOUT) != 0 { worker.writeOutgoing() }
+            if descriptor.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+                if let breakdown = handleInput(from: worker) { return breakdown }
             }
         }
         return checkStartDeadlines()
@@ -248,7 +259,7 @@ final class ProcessPoolManager: @unchecked Sendable {
     /// A worker's stream ended: it has exited or is exiting. Collects it, and decides whether
     /// that was expected (retired, nothing owed) or a death that breaks the pool.
     private func workerEnded(_ worker: WorkerProcess) -> Breakdown? {
-        let termination = worker.finish(grace: Self.exitGrace, forwardTo: configuration.outputDestination)
+        let termination = worker.finish(grace: Self.exitGrace, forwardTo: outputForwarder)
         workers.removeAll { $0 === worker }
         if worker.isRetiring && worker.inFlight.isEmpty { return nil }
 
@@ -284,7 +295,7 @@ final class ProcessPoolManager: @unchecked Sendable {
         for worker in workers {
             guard case .starting(let deadline) = worker.state, deadline.hasPassed else { continue }
             worker.send(signal: SIGKILL)
-            let termination = worker.finish(grace: Self.exitGrace, forwardTo: configuration.outputDestination)
+            let termination = worker.finish(grace: Self.exitGrace, forwardTo: outputForwarder)
             workers.removeAll { $0 === worker }
             let error = BrokenProcessPool(
                 "worker pid \(worker.pid) did not start within \(Self.workerStartTimeout): does the program call "
@@ -308,7 +319,7 @@ final class ProcessPoolManager: @unchecked Sendable {
         }
         for call in queued { core.failCall(call, with: error, wasSent: false) }
         for worker in workers { worker.send(signal: SIGTERM) }
-        for worker in workers { _ = worker.finish(grace: Self.exitGrace, forwardTo: configuration.outputDestination) }
+        for worker in workers { _ = worker.finish(grace: Self.exitGrace, forwardTo: outputForwarder) }
         workers.removeAll()
     }
 

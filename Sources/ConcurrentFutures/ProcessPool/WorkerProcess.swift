@@ -166,8 +166,8 @@ final class WorkerProcess {
     // MARK: The error stream
 
     /// Reads what the worker wrote to its standard error (and output), keeps the end of it,
-    /// and copies it to `forwardTo` (the parent's standard error) when given.
-    func readErrorOutput(forwardTo destination: Int32?) {
+    /// and hands it to `forwarder` (for the parent's standard error) when given.
+    func readErrorOutput(forwardTo forwarder: OutputForwarder?) {
         guard errorOutput >= 0 else { return }
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
@@ -176,7 +176,7 @@ final class WorkerProcess {
                 chunk.withUnsafeBytes { bytes in
                     let received = UnsafeRawBufferPointer(rebasing: bytes[..<count])
                     errorTail.append(received)
-                    if let destination { writeAll(destination, received) }
+                    forwarder?.forward(received)
                 }
             } else if count < 0 && errno == EINTR {
                 continue
@@ -231,13 +231,13 @@ final class WorkerProcess {
     /// Collects the worker's exit status (killing it if it has not ended within `grace`),
     /// reads the rest of its error output and closes its descriptors. Call it once the stream
     /// has ended, once `hasEnded()` said so, or after killing the worker.
-    func finish(grace: Duration, forwardTo destination: Int32?) -> ProcessTermination? {
+    func finish(grace: Duration, forwardTo forwarder: OutputForwarder?) -> ProcessTermination? {
         if !isCollected {
             termination = WorkerLaunch.reap(pid, grace: grace)
             isCollected = true
         }
         // Now that the process is gone, its error pipe holds all it will ever hold.
-        readErrorOutput(forwardTo: destination)
+        readErrorOutput(forwardTo: forwarder)
         if socket >= 0 { close(socket); socket = -1 }
         if errorOutput >= 0 { close(errorOutput); errorOutput = -1 }
         return termination
@@ -267,21 +267,5 @@ struct OutputTail {
             kept = kept[(newline + 1)...]
         }
         return String(decoding: kept, as: UTF8.self)
-    }
-}
-
-/// Writes all of `bytes` to `descriptor`, retrying after partial writes and interruptions.
-/// Gives up quietly on any other error (the destination is gone: nothing sensible to do).
-func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) {
-    var offset = 0
-    while offset < bytes.count {
-        let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-        if written > 0 {
-            offset += written
-        } else if written < 0 && errno == EINTR {
-            continue
-        } else {
-            return
-        }
     }
 }
