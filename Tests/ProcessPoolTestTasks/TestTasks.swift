@@ -12,6 +12,7 @@ public let processPoolTestTasks: [any ProcessTask.Type] = [
     Crash.self, PrintNoise.self, ReturnNotEncodable.self, TakeMaybeEncodable.self, EchoDouble.self, EchoText.self,
     SetGreeting.self, ReadGreeting.self, FailingInitializer.self,
     StartProgram.self, WorkerSocketIsCloseOnExec.self, MakeText.self, FloodStandardError.self,
+    TakeBoundValue.self, MakeBoundValue.self,
 ]
 
 /// x → x². The "hello world" of pools.
@@ -255,4 +256,34 @@ public enum FloodStandardError: ProcessTask {
         }
         return written
     }
+}
+
+/// A value that can only be decoded in the process that made it: the worker cannot decode one
+/// made by the parent, nor the parent one made by a worker. (Like a Python object whose
+/// unpickling fails in the other process.)
+public struct BoundToItsProcess: Codable, Sendable {
+    public let pid: Int32
+    public init() { pid = getpid() }
+    public init(from decoder: any Decoder) throws {
+        pid = try decoder.singleValueContainer().decode(Int32.self)
+        guard pid == getpid() else {
+            throw DecodingError.dataCorrupted(DecodingError.Context(
+                codingPath: decoder.codingPath,
+                debugDescription: "made in process \(pid), it can only be decoded there, not in \(getpid())"))
+        }
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(pid)
+    }
+}
+
+/// Takes a value bound to the parent: decoding the input fails in the worker.
+public enum TakeBoundValue: ProcessTask {
+    public static func run(_ value: BoundToItsProcess) -> Bool { true }
+}
+
+/// Returns a value bound to the worker: decoding the output fails in the parent.
+public enum MakeBoundValue: ProcessTask {
+    public static func run(_ unused: Int) -> BoundToItsProcess { BoundToItsProcess() }
 }

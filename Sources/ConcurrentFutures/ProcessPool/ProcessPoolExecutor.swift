@@ -82,8 +82,8 @@ public final class ProcessPoolExecutor: Executor {
     ///   - observer: called with a `TaskEvent` when a call is submitted, starts and finishes.
     ///     `.started(worker: "pid 12345")` names the worker process; it is reported when the
     ///     reply arrives, stamped with the time the worker began the call.
-    /// - Throws: `InvalidArgumentError` if `maxWorkers` or `maxTasksPerChild` is below 1 or the
-    ///   executable cannot be run; `ProcessPoolError` for duplicate task names, an initializer
+    /// - Throws: `InvalidArgumentError` if `maxWorkers` or `maxTasksPerChild` is below 1, or the
+    ///   executable is missing, a directory, or not executable; `ProcessPoolError` for duplicate task names, an initializer
     ///   that is not registered or whose input cannot be encoded, or when called in a worker
     ///   process whose program skipped the worker hook.
     public convenience init(
@@ -126,10 +126,7 @@ public final class ProcessPoolExecutor: Executor {
 
         let registeredTasks = try ProcessTaskRegistry(tasks).registeredTypes
         let executablePath = try executable.resolvedPath()
-        guard access(executablePath, X_OK) == 0 else {
-            throw InvalidArgumentError(
-                "executable \(executablePath) cannot be run: \(String(cString: strerror(errno)))")
-        }
+        try Self.checkRunnable(executablePath)
 
         var encodedInitializer: (task: String, input: [UInt8])?
         if let initializer {
@@ -168,6 +165,19 @@ public final class ProcessPoolExecutor: Executor {
             registeredTasks: registeredTasks,
             messageLimit: tuning.messageLimit
         ))
+    }
+
+    /// Checks, at `init`, that `path` is a program this process may start; otherwise the
+    /// mistake would only show at the first `submit`, as a broken pool.
+    private static func checkRunnable(_ path: String) throws {
+        // A directory passes the `X_OK` test (for a directory it means "may enter").
+        var status = stat()
+        if stat(path, &status) == 0, Int(status.st_mode) & Int(S_IFMT) == Int(S_IFDIR) {
+            throw InvalidArgumentError("executable \(path) is a directory, not a program")
+        }
+        guard access(path, X_OK) == 0 else {
+            throw InvalidArgumentError("executable \(path) cannot be run: \(String(cString: strerror(errno)))")
+        }
     }
 
     /// The number of cores this process may use: the default `maxWorkers`.
