@@ -14,7 +14,10 @@ import SystemPlatform
 /// Pitfalls this avoids (each one was seen on Linux):
 /// - **Descriptor leaks.** Every descriptor the parent makes is close-on-exec, and the child
 ///   gets descriptors 0 to 3 and no other (`spawnProcess`): otherwise each worker would
-///   inherit the other workers' sockets and never see the end of its own stream.
+///   inherit the other workers' sockets and never see the end of its own stream. In the
+///   child, `dup2` clears close-on-exec on descriptor 3, so the worker sets it again first
+///   thing (`WorkerLoop.run`): a program that a task starts must not inherit the socket, or
+///   the parent would not see the end of the stream when the worker dies.
 /// - **Inherited signal state.** Signals the parent ignores or blocks would stay ignored or
 ///   blocked in the child; the spawn resets them to the defaults.
 /// - **SIGPIPE.** Writing to a socket whose reader died raises SIGPIPE, which kills a process
