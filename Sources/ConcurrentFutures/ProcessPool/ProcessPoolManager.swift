@@ -276,7 +276,7 @@ final class ProcessPoolManager: @unchecked Sendable {
     }
 
     /// 4. Collects the workers that have ended although their stream is still open, and treats
-    /// them as if it had ended. Returns a breakdown if one of them died.
+    /// each as if its stream had ended. Returns a breakdown if one of them died.
     private func collectEndedWorkers() -> Breakdown? {
         guard nextExitCheck.hasPassed else { return nil }
         nextExitCheck = Deadline.now.advanced(by: Self.exitCheckInterval)
