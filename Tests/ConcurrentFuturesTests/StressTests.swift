@@ -26,18 +26,78 @@ struct MemoryTests {
     /// Resident memory is a property of a whole process, and other tests allocate in this one
     /// at the same time, so the check runs in a process of its own: `stress --memory --quick`.
     @Test func residentMemoryStaysFlat() throws {
-        let products = try #require(productsDirectory(containing: #dsohandle), "the folder the tests were built in")
-        let binary = URL(fileURLWithPath: products + "/stress")
-        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "the stress executable is built next to the tests")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["--memory", "--quick"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
-        #expect(text.contains("memory: flat — PASS") || text.contains("— SKIP"), "\(text)")
+        let (status, text) = try runStress(["--memory", "--quick"])
+        #expect(status == 0, "\(text)")
+        #expect(text.contains("memory: flat") && text.contains("— PASS") || text.contains("— SKIP"), "\(text)")
     }
+
+    /// What the allocator does on many cores: a step of 12 MiB half-way, then flat.
+    @Test func aOneOffStepIsNotALeak() throws {
+        let (status, text) = try runStress(["--memory", "--quick", "--one-off-step-mib", "12"])
+        #expect(status == 0, "\(text)")
+        #expect(text.contains("memory: flat") && text.contains("largest step 12.0 MiB") || text.contains("— SKIP"), "\(text)")
+    }
+
+    /// One small block leaked per task (8 bytes asked for, 16 to 32 held) is caught.
+    @Test func aLeakOfOneSmallBlockPerTaskIsCaught() throws {
+        let (status, text) = try runStress(["--memory", "--quick", "--leak-bytes-per-task", "8"])
+        guard !text.contains("— SKIP") else { return }
+        #expect(status == 1, "\(text)")
+        #expect(text.contains("memory: grows") && text.contains("— FAIL"), "\(text)")
+    }
+
+    // The verdict on series of readings like those seen (MiB after each batch of 10,000 tasks).
+
+    private func growth(mebibytes: [Double], tasksPerBatch: Int = 10_000) -> MemoryGrowth {
+        MemoryGrowth(residentAfterBatch: mebibytes.map { Int($0 * 1_048_576) }, tasksPerBatch: tasksPerBatch)
+    }
+
+    @Test func theVerdictIsFlatForFlatMemory() {
+        #expect(growth(mebibytes: Array(repeating: 20.5, count: 16)).isFlat)
+    }
+
+    @Test func theVerdictIsFlatForAOneOffStep() {
+        // 16 cores: a 12 MiB step after warm-up, then flat.
+        let readings = [30.2, 31.0, 31.4, 31.4, 31.4, 31.5, 31.5, 43.5, 43.5, 43.6, 43.5, 43.5, 43.5, 43.5, 43.5, 43.5]
+        let verdict = growth(mebibytes: readings, tasksPerBatch: 100_000)
+        #expect(verdict.isFlat, "\(verdict.figures)")
+        #expect(verdict.largestStep >= 12 * 1_048_576)
+        // What the old verdict judged by: the last batch over the highest of the first three.
+        #expect(Int(readings.last! * 1_048_576) - Int(readings.prefix(3).max()! * 1_048_576) > 4 * 1_048_576)
+    }
+
+    @Test func theVerdictIsFlatForMemoryThatSwingsUpAndDown() {
+        // Seen on 2 cores: the allocator gives memory back and takes it again.
+        let readings = [19.0, 19.4, 19.4, 19.4, 19.4, 20.2, 20.5, 19.7, 20.5, 20.5, 19.7, 20.5, 19.7, 19.9, 20.5, 20.5]
+        let verdict = growth(mebibytes: readings)
+        #expect(verdict.isFlat, "\(verdict.figures)")
+    }
+
+    @Test func theVerdictCatchesALeak() {
+        // 32 bytes a task: 312.5 KiB a batch, a step and swings on top.
+        let leak = 10_000.0 * 32 / 1_048_576
+        let steady = (0..<16).map { 20 + Double($0) * leak }
+        #expect(!growth(mebibytes: steady).isFlat)
+        #expect(abs(growth(mebibytes: steady).bytesPerTask - 32) < 0.5)
+        let withStep = steady.enumerated().map { $0.offset >= 8 ? $0.element + 12 : $0.element }
+        #expect(!growth(mebibytes: withStep).isFlat)
+        let swinging = steady.enumerated().map { $0.offset % 2 == 0 ? $0.element : $0.element + 0.2 }
+        #expect(!growth(mebibytes: swinging).isFlat, "\(growth(mebibytes: swinging).figures)")
+    }
+}
+
+/// Runs the `stress` program built next to the tests; its exit status and what it printed.
+private func runStress(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    let products = try #require(productsDirectory(containing: #dsohandle), "the folder the tests were built in")
+    let binary = URL(fileURLWithPath: products + "/stress")
+    try #require(FileManager.default.isExecutableFile(atPath: binary.path), "the stress executable is built next to the tests")
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, text)
 }

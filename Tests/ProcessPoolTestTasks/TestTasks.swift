@@ -11,6 +11,8 @@ public let processPoolTestTasks: [any ProcessTask.Type] = [
     Square.self, Identity.self, CountPrimes.self, SleepThenReportPID.self, Fail.self, FailAt.self,
     Crash.self, PrintNoise.self, ReturnNotEncodable.self, TakeMaybeEncodable.self, EchoDouble.self, EchoText.self,
     SetGreeting.self, ReadGreeting.self, FailingInitializer.self,
+    StartProgram.self, WorkerSocketIsCloseOnExec.self, MakeText.self, FloodStandardError.self,
+    TakeBoundValue.self, MakeBoundValue.self,
 ]
 
 /// x → x². The "hello world" of pools.
@@ -196,4 +198,92 @@ public enum FailingInitializer: ProcessTask {
 /// A task that is deliberately missing from `processPoolTestTasks`.
 public enum NotRegistered: ProcessTask {
     public static func run(_ x: Int) -> Int { x }
+}
+
+/// A program for a task to start: `/bin/sh -c "sleep <seconds>"`.
+public struct ProgramStart: Codable, Sendable {
+    public var seconds: Int
+    /// Hand the program a copy of the worker's socket on purpose (as its descriptor 3). Without
+    /// this, the program gets descriptors 0 to 3 of the worker as they are: the way a careless
+    /// spawner passes on every descriptor that is not close-on-exec.
+    public var handsOverTheSocket: Bool
+    public init(seconds: Int, handsOverTheSocket: Bool) {
+        self.seconds = seconds
+        self.handsOverTheSocket = handsOverTheSocket
+    }
+}
+
+/// Starts a program that outlives the task (a grandchild of the pool's process) and returns
+/// its pid; the test kills it when it is done.
+public enum StartProgram: ProcessTask {
+    public static func run(_ start: ProgramStart) throws -> Int32 {
+        var descriptors: [ChildDescriptor] = [.inherited, .inherited, .inherited, .inherited]
+        var copy: Int32 = -1
+        if start.handsOverTheSocket {
+            copy = dup(3)  // a copy without close-on-exec
+            descriptors[3] = .copy(of: copy)
+        }
+        defer { if copy >= 0 { close(copy) } }
+        return try spawnProcess(
+            executable: "/bin/sh", arguments: ["sh", "-c", "sleep \(start.seconds)"],
+            environment: currentEnvironment(), descriptors: descriptors
+        ).get()
+    }
+}
+
+/// Whether the worker's socket (descriptor 3) is close-on-exec, so that programs started by
+/// its tasks do not inherit it.
+public enum WorkerSocketIsCloseOnExec: ProcessTask {
+    public static func run(_ unused: Int) -> Bool {
+        fcntl(3, F_GETFD) & FD_CLOEXEC != 0
+    }
+}
+
+/// n → a text of n letters: a small input, a large output.
+public enum MakeText: ProcessTask {
+    public static func run(_ count: Int) -> String { String(repeating: "z", count: count) }
+}
+
+/// Writes `count` bytes to standard error, in lines of 100, and returns `count`.
+public enum FloodStandardError: ProcessTask {
+    public static func run(_ count: Int) -> Int {
+        let line = Array(String(repeating: "e", count: 99).utf8) + [UInt8(ascii: "\n")]
+        var written = 0
+        while written < count {
+            let chunk = line.prefix(count - written)
+            let result = chunk.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+            if result > 0 { written += result } else if errno != EINTR { break }
+        }
+        return written
+    }
+}
+
+/// A value that can only be decoded in the process that made it: the worker cannot decode one
+/// made by the parent, nor the parent one made by a worker. (Like a Python object whose
+/// unpickling fails in the other process.)
+public struct BoundToItsProcess: Codable, Sendable {
+    public let pid: Int32
+    public init() { pid = getpid() }
+    public init(from decoder: any Decoder) throws {
+        pid = try decoder.singleValueContainer().decode(Int32.self)
+        guard pid == getpid() else {
+            throw DecodingError.dataCorrupted(DecodingError.Context(
+                codingPath: decoder.codingPath,
+                debugDescription: "made in process \(pid), it can only be decoded there, not in \(getpid())"))
+        }
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(pid)
+    }
+}
+
+/// Takes a value bound to the parent: decoding the input fails in the worker.
+public enum TakeBoundValue: ProcessTask {
+    public static func run(_ value: BoundToItsProcess) -> Bool { true }
+}
+
+/// Returns a value bound to the worker: decoding the output fails in the parent.
+public enum MakeBoundValue: ProcessTask {
+    public static func run(_ unused: Int) -> BoundToItsProcess { BoundToItsProcess() }
 }

@@ -108,6 +108,41 @@ struct ProcessPoolTests {
         #expect(try pool.submit(Square.self, 4).result(timeout: .seconds(10)) == 16)
     }
 
+    @Test func anInputThatCannotBeDecodedInTheWorkerFailsThatCallOnly() throws {
+        let pool = try makeTestPool(maxWorkers: 1)
+        defer { pool.shutdown() }
+        let worker = try pool.submit(SleepThenReportPID.self, 0).result(timeout: .seconds(10))
+        let error = try #require(caught(RemoteTaskError.self) {
+            try pool.submit(TakeBoundValue.self, BoundToItsProcess()).result(timeout: .seconds(10))
+        })
+        #expect(error.typeName == "DecodingError")
+        #expect(error.message.contains("can only be decoded there"), "\(error)")
+        // In a map, that call fails, the others run.
+        let results = try pool.map(TakeBoundValue.self, [BoundToItsProcess()], chunkSize: 2)
+        #expect(throws: RemoteTaskError.self) { try results.next() }
+        // The pool goes on, with the same worker (CPython breaks the pool).
+        #expect(try pool.submit(Square.self, 3).result(timeout: .seconds(10)) == 9)
+        #expect(try pool.submit(SleepThenReportPID.self, 0).result(timeout: .seconds(10)) == worker)
+    }
+
+    @Test func anOutputThatCannotBeDecodedInTheParentFailsThatCallOnly() throws {
+        let pool = try makeTestPool(maxWorkers: 1)
+        defer { pool.shutdown() }
+        let worker = try pool.submit(SleepThenReportPID.self, 0).result(timeout: .seconds(10))
+        let error = try #require(caught(ProcessPoolError.self) {
+            try pool.submit(MakeBoundValue.self, 0).result(timeout: .seconds(10))
+        })
+        guard case .outputNotDecodable(let task, let detail) = error.reason else {
+            Issue.record("unexpected reason \(error.reason)")
+            return
+        }
+        #expect(task == "MakeBoundValue")
+        #expect(detail.contains("can only be decoded there"), "\(error)")
+        #expect(try pool.submit(Square.self, 3).result(timeout: .seconds(10)) == 9)
+        #expect(try pool.submit(SleepThenReportPID.self, 0).result(timeout: .seconds(10)) == worker)
+        #expect(pool.statistics.failed == 1)
+    }
+
     @Test func specialFloatingPointValuesCrossIntact() throws {
         let pool = try makeTestPool()
         defer { pool.shutdown() }
@@ -192,6 +227,21 @@ struct ProcessPoolTests {
         #expect(throws: InvalidArgumentError.self) {
             try ProcessPoolExecutor(tasks: processPoolTestTasks, executable: .path("/nonexistent/worker"))
         }
+    }
+
+    @Test func aDirectoryOrAFileThatIsNotExecutableIsRejectedAsTheExecutable() throws {
+        let directory = caught(InvalidArgumentError.self) {
+            try ProcessPoolExecutor(tasks: processPoolTestTasks, executable: .path("/"))
+        }
+        #expect(directory?.message == "executable / is a directory, not a program", "\(String(describing: directory))")
+
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-program-\(getpid())").path
+        try #require(FileManager.default.createFile(atPath: file, contents: Data("text".utf8), attributes: [.posixPermissions: 0o644]))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let notExecutable = caught(InvalidArgumentError.self) {
+            try ProcessPoolExecutor(tasks: processPoolTestTasks, executable: .path(file))
+        }
+        #expect(notExecutable?.message.contains("executable \(file) cannot be run") == true, "\(String(describing: notExecutable))")
     }
 
     @Test func aPoolIsRefusedInAProcessStartedAsAWorkerWithoutTheHook() throws {

@@ -19,6 +19,8 @@ enum DecodingNode {
     case bool(Bool)
     case int(Int64)
     case uint(UInt64)
+    case int128(Int128)
+    case uint128(UInt128)
     case double(Double)
     case string(String)
     case array([DecodingNode])
@@ -29,7 +31,7 @@ enum DecodingNode {
         switch self {
         case .null: "nil"
         case .bool: "a Bool"
-        case .int, .uint: "an integer"
+        case .int, .uint, .int128, .uint128: "an integer"
         case .double: "a floating-point number"
         case .string: "a string"
         case .array: "an unkeyed container"
@@ -47,8 +49,9 @@ private func corrupted(_ description: String, codingPath: [any CodingKey] = []) 
 private struct ByteReader {
     let bytes: [UInt8]
     var position = 0
-    /// Deeper nesting than this is refused rather than risking the stack.
-    static let maximumDepth = 512
+    /// Deeper nesting than this is refused rather than risking the stack (the encoder refuses
+    /// to write it in the first place).
+    static let maximumDepth = maximumNestingDepth
 
     var isAtEnd: Bool { position == bytes.count }
 
@@ -59,10 +62,15 @@ private struct ByteReader {
         case 1: return .bool(false)
         case 2: return .bool(true)
         case 3:
-            let zigzag = try readVarint()
+            let zigzag = try readVarint(UInt64.self)
             return .int(Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1))
         case 4:
-            return .uint(try readVarint())
+            return .uint(try readVarint(UInt64.self))
+        case 9:
+            let zigzag = try readVarint(UInt128.self)
+            return .int128(Int128(bitPattern: zigzag >> 1) ^ -Int128(bitPattern: zigzag & 1))
+        case 10:
+            return .uint128(try readVarint(UInt128.self))
         case 5:
             var bits: UInt64 = 0
             for index in 0..<8 { bits |= UInt64(try readByte()) << (8 * index) }
@@ -92,13 +100,13 @@ private struct ByteReader {
         return bytes[position]
     }
 
-    mutating func readVarint() throws -> UInt64 {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
+    mutating func readVarint<Integer: UnsignedInteger & FixedWidthInteger>(_ type: Integer.Type) throws -> Integer {
+        var value: Integer = 0
+        var shift = 0
         while true {
             let byte = try readByte()
-            guard shift < 64 else { throw corrupted("a varint longer than 64 bits") }
-            value |= UInt64(byte & 0x7f) << shift
+            guard shift < Integer.bitWidth else { throw corrupted("a varint longer than \(Integer.bitWidth) bits") }
+            value |= Integer(byte & 0x7f) << shift
             if byte < 0x80 { return value }
             shift += 7
         }
@@ -107,7 +115,7 @@ private struct ByteReader {
     /// A count of elements, or of bytes: never more than the bytes left (each element takes at
     /// least one), so a corrupted count cannot make us reserve gigabytes.
     mutating func readCount() throws -> Int {
-        let count = try readVarint()
+        let count = try readVarint(UInt64.self)
         guard count <= UInt64(bytes.count - position) else { throw corrupted("a count of \(count) with \(bytes.count - position) bytes left") }
         return Int(count)
     }
@@ -242,6 +250,16 @@ final class NodeDecoder: Decoder {
         func superDecoder(forKey key: Key) throws -> any Decoder {
             NodeDecoder(node: entries.find(key.stringValue) ?? .null, codingPath: codingPath + [key])
         }
+
+        // 128-bit integers: the standard library's fallback for a decoder that does not
+        // implement these throws "not supported" instead of calling the generic `decode`.
+        func decode(_ type: Int128.Type, forKey key: Key) throws -> Int128 {
+            try decodeValue(type, from: try node(for: key), codingPath: codingPath + [key])
+        }
+
+        func decode(_ type: UInt128.Type, forKey key: Key) throws -> UInt128 {
+            try decodeValue(type, from: try node(for: key), codingPath: codingPath + [key])
+        }
     }
 
     struct UnkeyedContainer: UnkeyedDecodingContainer {
@@ -288,6 +306,14 @@ final class NodeDecoder: Decoder {
         mutating func superDecoder() throws -> any Decoder {
             NodeDecoder(node: try next([String: Int].self), codingPath: codingPath)
         }
+
+        mutating func decode(_ type: Int128.Type) throws -> Int128 {
+            try decodeValue(type, from: try next(type), codingPath: codingPath)
+        }
+
+        mutating func decode(_ type: UInt128.Type) throws -> UInt128 {
+            try decodeValue(type, from: try next(type), codingPath: codingPath)
+        }
     }
 
     /// One value: each primitive type's `init(from:)` calls its own overload below.
@@ -315,6 +341,8 @@ final class NodeDecoder: Decoder {
             case .double(let value): return value
             case .int(let value): return Double(value)
             case .uint(let value): return Double(value)
+            case .int128(let value): return Double(value)
+            case .uint128(let value): return Double(value)
             default: throw mismatch(type, expected: "a number", found: node, codingPath: codingPath)
             }
         }
@@ -330,6 +358,8 @@ final class NodeDecoder: Decoder {
         func decode(_ type: UInt16.Type) throws -> UInt16 { try integer(type) }
         func decode(_ type: UInt32.Type) throws -> UInt32 { try integer(type) }
         func decode(_ type: UInt64.Type) throws -> UInt64 { try integer(type) }
+        func decode(_ type: Int128.Type) throws -> Int128 { try integer(type) }
+        func decode(_ type: UInt128.Type) throws -> UInt128 { try integer(type) }
 
         /// Any integer type, from either kind of integer node, if the number fits.
         private func integer<Integer: FixedWidthInteger>(_ type: Integer.Type) throws -> Integer {
@@ -337,6 +367,8 @@ final class NodeDecoder: Decoder {
             switch node {
             case .int(let value): converted = Integer(exactly: value)
             case .uint(let value): converted = Integer(exactly: value)
+            case .int128(let value): converted = Integer(exactly: value)
+            case .uint128(let value): converted = Integer(exactly: value)
             default: throw mismatch(type, expected: "an integer", found: node, codingPath: codingPath)
             }
             guard let converted else {

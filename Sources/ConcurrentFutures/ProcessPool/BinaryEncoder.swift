@@ -20,14 +20,27 @@
 ///     7  unkeyed container (array)   varint element count, then the elements
 ///     8  keyed container (struct)    varint entry count, then per entry: varint key length,
 ///                                    key UTF-8, value
+///     9  signed 128-bit integer      zigzag varint, up to 19 bytes (only outside Int64's range)
+///    10  unsigned 128-bit integer    varint, up to 19 bytes (only above UInt64.max)
 ///
 /// A *varint* stores 7 bits per byte, low bits first, with the high bit set on every byte but
 /// the last: 5 is one byte, 300 two. *Zigzag* maps signed to unsigned so that small negative
 /// numbers stay small: 0, -1, 1, -2 ... become 0, 1, 2, 3 ...
+///
+/// Everything `Codable` can express comes back as it went in, including values written
+/// through `superEncoder()` and `superEncoder(forKey:)`, whatever the super value puts there.
+/// What the format cannot carry is refused here, at the call, with an `EncodingError` naming
+/// the type, never discovered by the decoder in another process:
+/// - a type that asks one encoder for two kinds of container (a keyed one, then an unkeyed
+///   one), or encodes two values through one single-value container (JSONEncoder stops the
+///   program for both);
+/// - values nested deeper than `maximumNestingDepth`, which the decoder refuses to protect
+///   its stack.
 struct BinaryEncoder {
     func encode<Value: Encodable>(_ value: Value) throws -> [UInt8] {
         var bytes: [UInt8] = []
-        try encodingNode(for: value, codingPath: []).write(to: &bytes)
+        let node = try encodingNode(for: value, codingPath: [])
+        try write(node, of: Value.self, to: &bytes)
         return bytes
     }
 
@@ -44,8 +57,35 @@ struct BinaryEncoder {
         }
         if array.elements.isEmpty { return nil }
         var bytes: [UInt8] = []
-        EncodingNode.array(array).write(to: &bytes)
+        try write(.array(array), of: [Elements.Element].self, to: &bytes)
         return bytes
+    }
+
+    /// Writes the tree; a problem found only now (too deep, a super encoder misused) becomes
+    /// an `EncodingError` that names `Value`, the type the caller asked to encode.
+    private func write<Value>(_ node: EncodingNode, of type: Value.Type, to bytes: inout [UInt8]) throws {
+        do {
+            try node.write(to: &bytes, depth: 0)
+        } catch let problem as EncodingProblem {
+            throw problem.error(encoding: type)
+        }
+    }
+}
+
+/// The deepest nesting of containers that the decoder accepts (`ByteReader`), and so the
+/// deepest the encoder writes: beyond it, a value is refused at the call.
+let maximumNestingDepth = 512
+
+/// Something the format cannot carry, found while encoding; it becomes an `EncodingError`
+/// naming the type being encoded (`error(encoding:)`).
+struct EncodingProblem: Error {
+    let codingPath: [any CodingKey]
+    /// What went wrong, as a phrase that follows the type's name: "asked ... for ...".
+    let problem: String
+
+    func error<Value>(encoding type: Value.Type) -> EncodingError {
+        EncodingError.invalidValue(type, EncodingError.Context(
+            codingPath: codingPath, debugDescription: "\(Value.self) \(problem)"))
     }
 }
 
@@ -57,10 +97,17 @@ enum EncodingNode {
     case bool(Bool)
     case int(Int64)
     case uint(UInt64)
+    case int128(Int128)
+    case uint128(UInt128)
     case double(Double)
     case string(String)
     case array(ArrayNode)
     case keyed(KeyedNode)
+    /// Whatever a super encoder (`superEncoder()`, `superEncoder(forKey:)`) ends up holding.
+    /// The super value may ask that encoder for any kind of container, or encode a single
+    /// value, and may do so after this node was placed in its parent: so the parent holds
+    /// the encoder itself, and its content is read when the tree is written.
+    case superEncoder(NodeEncoder)
 
     final class ArrayNode {
         var elements: [EncodingNode] = []
@@ -70,8 +117,23 @@ enum EncodingNode {
         var entries: [(key: String, value: EncodingNode)] = []
     }
 
-    /// Appends the value's bytes in the format above.
-    func write(to bytes: inout [UInt8]) {
+    /// What it is, for error messages: "a keyed container", "a single value".
+    var kind: String {
+        switch self {
+        case .array: "an unkeyed container"
+        case .keyed: "a keyed container"
+        case .superEncoder: "a super encoder"
+        default: "a single value"
+        }
+    }
+
+    /// Appends the value's bytes in the format above. `depth`: how many containers enclose
+    /// this value.
+    func write(to bytes: inout [UInt8], depth: Int) throws {
+        guard depth < maximumNestingDepth else {
+            throw EncodingProblem(codingPath: [], problem: "is nested more than \(maximumNestingDepth) levels deep, "
+                + "the most the decoder accepts")
+        }
         switch self {
         case .null:
             bytes.append(0)
@@ -83,6 +145,12 @@ enum EncodingNode {
         case .uint(let value):
             bytes.append(4)
             bytes.appendVarint(value)
+        case .int128(let value):
+            bytes.append(9)
+            bytes.appendVarint(UInt128(bitPattern: (value << 1) ^ (value >> 127)))  // zigzag
+        case .uint128(let value):
+            bytes.append(10)
+            bytes.appendVarint(value)
         case .double(let value):
             bytes.append(5)
             let bits = value.bitPattern
@@ -93,20 +161,28 @@ enum EncodingNode {
         case .array(let array):
             bytes.append(7)
             bytes.appendVarint(UInt64(array.elements.count))
-            for element in array.elements { element.write(to: &bytes) }
+            for element in array.elements { try element.write(to: &bytes, depth: depth + 1) }
         case .keyed(let keyed):
             bytes.append(8)
             bytes.appendVarint(UInt64(keyed.entries.count))
             for entry in keyed.entries {
                 bytes.appendString(entry.key)
-                entry.value.write(to: &bytes)
+                try entry.value.write(to: &bytes, depth: depth + 1)
             }
+        case .superEncoder(let encoder):
+            if let misuse = encoder.misuse {
+                throw EncodingProblem(
+                    codingPath: misuse.codingPath,
+                    problem: "holds a value, written through a super encoder, that " + misuse.problem)
+            }
+            // A super encoder nobody wrote to is an empty keyed container, as in JSON (`{}`).
+            try (encoder.node ?? .keyed(KeyedNode())).write(to: &bytes, depth: depth)
         }
     }
 }
 
 extension [UInt8] {
-    fileprivate mutating func appendVarint(_ value: UInt64) {
+    fileprivate mutating func appendVarint<Integer: UnsignedInteger & FixedWidthInteger>(_ value: Integer) {
         var rest = value
         while rest >= 0x80 {
             append(UInt8(truncatingIfNeeded: rest) | 0x80)
@@ -138,7 +214,12 @@ func encodingNode<Value: Encodable>(
     case let value as Bool: return .bool(value)
     default:
         let encoder = NodeEncoder(codingPath: codingPath())
-        try value.encode(to: encoder)
+        do {
+            try value.encode(to: encoder)
+            if let misuse = encoder.misuse { throw misuse }
+        } catch let problem as EncodingProblem {
+            throw problem.error(encoding: Value.self)  // the innermost type: the one to fix
+        }
         // A value that encoded nothing at all becomes an empty keyed container, like `{}`.
         return encoder.node ?? .keyed(EncodingNode.KeyedNode())
     }
@@ -150,25 +231,63 @@ final class NodeEncoder: Encoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
     /// What the value encoded: a scalar, or the container it asked for.
     var node: EncodingNode?
+    /// The value asked for a container of another kind than the one it has (see `misused`).
+    private(set) var misuse: EncodingProblem?
 
     init(codingPath: [any CodingKey]) {
         self.codingPath = codingPath
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        // Asking twice gives the same container (a class's `encode(to:)` may call its
-        // superclass's, which asks again).
-        if case .keyed(let keyed) = node { return KeyedEncodingContainer(KeyedContainer(node: keyed, codingPath: codingPath)) }
-        let keyed = EncodingNode.KeyedNode()
-        node = .keyed(keyed)
-        return KeyedEncodingContainer(KeyedContainer(node: keyed, codingPath: codingPath))
+        switch node {
+        case .keyed(let keyed):
+            // Asking twice gives the same container (a class's `encode(to:)` may call its
+            // superclass's, which asks again).
+            return KeyedEncodingContainer(KeyedContainer(node: keyed, codingPath: codingPath))
+        case nil:
+            let keyed = EncodingNode.KeyedNode()
+            node = .keyed(keyed)
+            return KeyedEncodingContainer(KeyedContainer(node: keyed, codingPath: codingPath))
+        case let existing?:
+            misused(asking: "a keyed container", after: existing)
+            return KeyedEncodingContainer(KeyedContainer(node: EncodingNode.KeyedNode(), codingPath: codingPath))
+        }
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        if case .array(let array) = node { return UnkeyedContainer(node: array, codingPath: codingPath) }
-        let array = EncodingNode.ArrayNode()
-        node = .array(array)
-        return UnkeyedContainer(node: array, codingPath: codingPath)
+        switch node {
+        case .array(let array):
+            return UnkeyedContainer(node: array, codingPath: codingPath)
+        case nil:
+            let array = EncodingNode.ArrayNode()
+            node = .array(array)
+            return UnkeyedContainer(node: array, codingPath: codingPath)
+        case let existing?:
+            misused(asking: "an unkeyed container", after: existing)
+            return UnkeyedContainer(node: EncodingNode.ArrayNode(), codingPath: codingPath)
+        }
+    }
+
+    /// The value asked for a second container of another kind. `container(keyedBy:)` and
+    /// `unkeyedContainer()` cannot throw, so this is remembered, the container handed out is
+    /// a detached one, and the encoding fails when the value's `encode(to:)` returns: the
+    /// second container's content would otherwise be lost without a word.
+    private func misused(asking what: String, after existing: EncodingNode) {
+        if misuse == nil {
+            misuse = EncodingProblem(
+                codingPath: codingPath,
+                problem: "asked its encoder for \(what) after \(existing.kind); an encoder holds one kind of container")
+        }
+    }
+
+    /// Sets the single value; a second one is refused (the first would be lost).
+    fileprivate func setSingleValue(_ value: EncodingNode) throws {
+        guard node == nil else {
+            throw EncodingProblem(
+                codingPath: codingPath,
+                problem: "encoded a single value where its encoder already holds \(node!.kind)")
+        }
+        node = value
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
@@ -213,13 +332,21 @@ final class NodeEncoder: Encoder {
             superEncoder(named: key.stringValue, key: key)
         }
 
-        /// An encoder whose result becomes the entry `name`: made now, filled later.
+        /// An encoder whose content becomes the entry `name`: made now, filled later.
         private mutating func superEncoder(named name: String, key: Key?) -> any Encoder {
-            let keyed = EncodingNode.KeyedNode()
-            node.entries.append((name, .keyed(keyed)))
-            let encoder = NodeEncoder(codingPath: codingPath + (key.map { [$0] } ?? []))
-            encoder.node = .keyed(keyed)
+            let encoder = NodeEncoder(codingPath: codingPath + [key.map { $0 as any CodingKey } ?? SuperKey()])
+            node.entries.append((name, .superEncoder(encoder)))
             return encoder
+        }
+
+        // 128-bit integers: the standard library's fallback for an encoder that does not
+        // implement these throws "not supported" instead of calling the generic `encode`.
+        mutating func encode(_ value: Int128, forKey key: Key) throws {
+            node.entries.append((key.stringValue, .integer(value)))
+        }
+
+        mutating func encode(_ value: UInt128, forKey key: Key) throws {
+            node.entries.append((key.stringValue, .integer(value)))
         }
     }
 
@@ -250,12 +377,13 @@ final class NodeEncoder: Encoder {
         }
 
         mutating func superEncoder() -> any Encoder {
-            let keyed = EncodingNode.KeyedNode()
-            node.elements.append(.keyed(keyed))
             let encoder = NodeEncoder(codingPath: codingPath)
-            encoder.node = .keyed(keyed)
+            node.elements.append(.superEncoder(encoder))
             return encoder
         }
+
+        mutating func encode(_ value: Int128) throws { node.elements.append(.integer(value)) }
+        mutating func encode(_ value: UInt128) throws { node.elements.append(.integer(value)) }
     }
 
     /// One value: the scalar types say what they are here. Each primitive type's
@@ -264,24 +392,49 @@ final class NodeEncoder: Encoder {
         let encoder: NodeEncoder
         var codingPath: [any CodingKey] { encoder.codingPath }
 
-        mutating func encodeNil() throws { encoder.node = .null }
-        mutating func encode(_ value: Bool) throws { encoder.node = .bool(value) }
-        mutating func encode(_ value: String) throws { encoder.node = .string(value) }
-        mutating func encode(_ value: Double) throws { encoder.node = .double(value) }
-        mutating func encode(_ value: Float) throws { encoder.node = .double(Double(value)) }
-        mutating func encode(_ value: Int) throws { encoder.node = .int(Int64(value)) }
-        mutating func encode(_ value: Int8) throws { encoder.node = .int(Int64(value)) }
-        mutating func encode(_ value: Int16) throws { encoder.node = .int(Int64(value)) }
-        mutating func encode(_ value: Int32) throws { encoder.node = .int(Int64(value)) }
-        mutating func encode(_ value: Int64) throws { encoder.node = .int(value) }
-        mutating func encode(_ value: UInt) throws { encoder.node = .uint(UInt64(value)) }
-        mutating func encode(_ value: UInt8) throws { encoder.node = .uint(UInt64(value)) }
-        mutating func encode(_ value: UInt16) throws { encoder.node = .uint(UInt64(value)) }
-        mutating func encode(_ value: UInt32) throws { encoder.node = .uint(UInt64(value)) }
-        mutating func encode(_ value: UInt64) throws { encoder.node = .uint(value) }
+        mutating func encodeNil() throws { try encoder.setSingleValue(.null) }
+        mutating func encode(_ value: Bool) throws { try encoder.setSingleValue(.bool(value)) }
+        mutating func encode(_ value: String) throws { try encoder.setSingleValue(.string(value)) }
+        mutating func encode(_ value: Double) throws { try encoder.setSingleValue(.double(value)) }
+        mutating func encode(_ value: Float) throws { try encoder.setSingleValue(.double(Double(value))) }
+        mutating func encode(_ value: Int) throws { try encoder.setSingleValue(.int(Int64(value))) }
+        mutating func encode(_ value: Int8) throws { try encoder.setSingleValue(.int(Int64(value))) }
+        mutating func encode(_ value: Int16) throws { try encoder.setSingleValue(.int(Int64(value))) }
+        mutating func encode(_ value: Int32) throws { try encoder.setSingleValue(.int(Int64(value))) }
+        mutating func encode(_ value: Int64) throws { try encoder.setSingleValue(.int(value)) }
+        mutating func encode(_ value: Int128) throws { try encoder.setSingleValue(.integer(value)) }
+        mutating func encode(_ value: UInt) throws { try encoder.setSingleValue(.uint(UInt64(value))) }
+        mutating func encode(_ value: UInt8) throws { try encoder.setSingleValue(.uint(UInt64(value))) }
+        mutating func encode(_ value: UInt16) throws { try encoder.setSingleValue(.uint(UInt64(value))) }
+        mutating func encode(_ value: UInt32) throws { try encoder.setSingleValue(.uint(UInt64(value))) }
+        mutating func encode(_ value: UInt64) throws { try encoder.setSingleValue(.uint(value)) }
+        mutating func encode(_ value: UInt128) throws { try encoder.setSingleValue(.integer(value)) }
 
         mutating func encode<Value: Encodable>(_ value: Value) throws {
-            encoder.node = try encodingNode(for: value, codingPath: codingPath)
+            try encoder.setSingleValue(try encodingNode(for: value, codingPath: codingPath))
         }
     }
+}
+
+extension EncodingNode {
+    /// A 128-bit integer: the 64-bit node when it fits one (the common case, and what a
+    /// 64-bit type reads), else a 128-bit node.
+    static func integer(_ value: Int128) -> EncodingNode {
+        if let small = Int64(exactly: value) { return .int(small) }
+        return .int128(value)
+    }
+
+    static func integer(_ value: UInt128) -> EncodingNode {
+        if let small = UInt64(exactly: value) { return .uint(small) }
+        return .uint128(value)
+    }
+}
+
+/// The key "super" in a coding path: where `superEncoder()` puts the super value.
+struct SuperKey: CodingKey {
+    var stringValue: String { "super" }
+    var intValue: Int? { nil }
+    init() {}
+    init?(stringValue: String) { if stringValue != "super" { return nil } }
+    init?(intValue: Int) { nil }
 }

@@ -18,6 +18,18 @@ struct ProcessPoolConfiguration: Sendable {
     let observer: (@Sendable (TaskEvent) -> Void)?
     /// The registered task names, and the type that registered each.
     let registeredTasks: [String: ObjectIdentifier]
+    /// The largest message body, in bytes, either side may send (see `ProcessPoolTuning`).
+    let messageLimit: Int
+}
+
+/// Settings of a process pool that its users never change and its tests do: they make the
+/// pool's limits small enough to reach without allocating gigabytes, or send its workers'
+/// output to a pipe of the test.
+struct ProcessPoolTuning: Sendable {
+    /// The largest message body, in bytes: `maximumFrameLength` (1 GiB) unless a test lowers it.
+    var messageLimit = maximumFrameLength
+    /// The descriptor that stands for "this process's standard error" (`workerOutput:`).
+    var standardError: Int32 = 2
 }
 
 /// The state that a process pool's callers (`submit`, `shutdown`, `statistics`) share with its
@@ -84,11 +96,24 @@ final class ProcessPoolCore: @unchecked Sendable {
 
     /// Encodes an input for `task`.
     func encode<Input: Encodable>(_ input: Input, for taskName: String) throws -> [UInt8] {
+        let encoded: [UInt8]
         do {
-            return try coder.encode(input)
+            encoded = try coder.encode(input)
         } catch {
             throw ProcessPoolError(.inputNotEncodable(task: taskName, detail: describeCodingError(error)))
         }
+        try checkFitsInOneMessage(encoded, for: taskName)
+        return encoded
+    }
+
+    /// Checks that a call of `taskName` with this encoded input fits in one message, here,
+    /// where its caller hears about it: the worker's side would only see a stream it cannot
+    /// trust and exit, breaking the pool for every call.
+    func checkFitsInOneMessage(_ input: [UInt8], for taskName: String) throws {
+        let header = ParentMessage.runBodyLength(task: taskName, inputCount: 0)
+        guard header + input.count > configuration.messageLimit else { return }
+        throw ProcessPoolError(.inputTooLarge(
+            task: taskName, bytes: input.count, limit: configuration.messageLimit, header: header))
     }
 
     /// The encoded input of the next call of a `map`: the next input alone when `chunkSize`
@@ -99,11 +124,14 @@ final class ProcessPoolCore: @unchecked Sendable {
         if chunkSize == 1 {
             return try inputs.next().map { try encode($0, for: taskName) }
         }
+        let encoded: [UInt8]?
         do {
-            return try coder.encodeArray(taking: chunkSize, from: &inputs)
+            encoded = try coder.encodeArray(taking: chunkSize, from: &inputs)
         } catch {
             throw ProcessPoolError(.inputNotEncodable(task: taskName, detail: describeCodingError(error)))
         }
+        if let encoded { try checkFitsInOneMessage(encoded, for: taskName) }
+        return encoded
     }
 
     /// Queues the call that `makeCall` builds for the next task number, and makes sure the

@@ -144,6 +144,12 @@ public struct ProcessPoolError: Error, Equatable, CustomStringConvertible {
         case inputNotEncodable(task: String, detail: String)
         /// A result from the worker that the parent could not decode.
         case outputNotDecodable(task: String, detail: String)
+        /// An input (or a `map` chunk of inputs) whose encoding does not fit in one message to
+        /// a worker: `bytes` encoded, at most `limit` bytes per message including `header`.
+        case inputTooLarge(task: String, bytes: Int, limit: Int, header: Int)
+        /// A result (or a chunk of results) whose encoding does not fit in one message from
+        /// the worker. The worker reports this instead, and goes on.
+        case outputTooLarge(task: String, bytes: Int, limit: Int, header: Int)
         /// A pool created inside a worker process whose program did not call the worker hook.
         case startedAsWorker
     }
@@ -167,6 +173,14 @@ public struct ProcessPoolError: Error, Equatable, CustomStringConvertible {
             "the input for task \(task) cannot be encoded, nothing was sent: \(detail)"
         case .outputNotDecodable(let task, let detail):
             "the result of task \(task) could not be decoded: \(detail)"
+        case .inputTooLarge(let task, let bytes, let limit, let header):
+            "the input for task \(task) is \(describeByteCount(bytes)) encoded, too large for one message to a worker "
+                + "(at most \(describeByteCount(limit)), \(header) of them for the header); nothing was sent: "
+                + "split it into smaller inputs (for map: a smaller chunkSize)"
+        case .outputTooLarge(let task, let bytes, let limit, let header):
+            "the result of task \(task) is \(describeByteCount(bytes)) encoded, too large for one message from a worker "
+                + "(at most \(describeByteCount(limit)), \(header) of them for the header); this call failed, the worker "
+                + "goes on: return less (for map: a smaller chunkSize)"
         case .startedAsWorker:
             "this process was started as a process pool worker, but its program did not call "
                 + "ProcessPoolExecutor.runWorkerIfRequested(tasks:) before creating a pool: call it "
@@ -177,10 +191,20 @@ public struct ProcessPoolError: Error, Equatable, CustomStringConvertible {
     public var description: String { "ProcessPoolError: \(message)" }
 }
 
+/// "1234 bytes", with the size in MiB or GiB too when it is that large.
+func describeByteCount(_ bytes: Int) -> String {
+    let mebibytes = Double(bytes) / 1_048_576
+    if mebibytes >= 1024 { return "\(bytes) bytes (\((mebibytes / 1024 * 10).rounded() / 10) GiB)" }
+    if mebibytes >= 1 { return "\(bytes) bytes (\((mebibytes * 10).rounded() / 10) MiB)" }
+    return "\(bytes) bytes"
+}
+
 /// A short description of a coding error: the context's sentence rather than the whole
 /// nested dump that `EncodingError`'s description prints.
 func describeCodingError(_ error: any Error) -> String {
     switch error {
+    case EncodingError.invalidValue(let value, let context) where value is Any.Type:
+        return context.debugDescription  // the binary coder's refusals name the type in the sentence
     case EncodingError.invalidValue(let value, let context):
         return "\(context.debugDescription) (value: \(value))"
     case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),

@@ -73,18 +73,20 @@ public final class ProcessPoolExecutor: Executor {
     ///   - executable: the program to start as a worker; by default this one.
     ///   - workerOutput: where what the workers print goes: copied to this process's standard
     ///     error (the default), or discarded. Either way the last few kilobytes of each worker
-    ///     are kept for the error message if it dies.
+    ///     are kept for the error message if it dies. The copying never holds the pool up: when
+    ///     nobody reads standard error, up to 1 MiB waits, and what comes beyond is dropped
+    ///     with a line that says how much (`OutputForwarder`).
     ///   - crashBacktraces: let Swift's crash backtracer run in workers. It prints a full
     ///     backtrace when a worker crashes, but keeps the dying worker alive for tens of
     ///     milliseconds; off by default.
     ///   - observer: called with a `TaskEvent` when a call is submitted, starts and finishes.
     ///     `.started(worker: "pid 12345")` names the worker process; it is reported when the
     ///     reply arrives, stamped with the time the worker began the call.
-    /// - Throws: `InvalidArgumentError` if `maxWorkers` or `maxTasksPerChild` is below 1 or the
-    ///   executable cannot be run; `ProcessPoolError` for duplicate task names, an initializer
+    /// - Throws: `InvalidArgumentError` if `maxWorkers` or `maxTasksPerChild` is below 1, or the
+    ///   executable is missing, a directory, or not executable; `ProcessPoolError` for duplicate task names, an initializer
     ///   that is not registered or whose input cannot be encoded, or when called in a worker
     ///   process whose program skipped the worker hook.
-    public init(
+    public convenience init(
         tasks: [any ProcessTask.Type],
         maxWorkers: Int? = nil,
         initializer: ProcessInitializer? = nil,
@@ -93,6 +95,24 @@ public final class ProcessPoolExecutor: Executor {
         workerOutput: WorkerOutput = .forwardToStandardError,
         crashBacktraces: Bool = false,
         observer: (@Sendable (TaskEvent) -> Void)? = nil
+    ) throws {
+        try self.init(
+            tasks: tasks, maxWorkers: maxWorkers, initializer: initializer, maxTasksPerChild: maxTasksPerChild,
+            executable: executable, workerOutput: workerOutput, crashBacktraces: crashBacktraces, observer: observer,
+            tuning: ProcessPoolTuning())
+    }
+
+    /// The public initializer, plus the settings that only tests change (`ProcessPoolTuning`).
+    init(
+        tasks: [any ProcessTask.Type],
+        maxWorkers: Int?,
+        initializer: ProcessInitializer?,
+        maxTasksPerChild: Int?,
+        executable: WorkerExecutable,
+        workerOutput: WorkerOutput,
+        crashBacktraces: Bool,
+        observer: (@Sendable (TaskEvent) -> Void)?,
+        tuning: ProcessPoolTuning
     ) throws {
         if let maxWorkers, maxWorkers <= 0 {
             throw InvalidArgumentError("maxWorkers must be greater than 0, got \(maxWorkers)")
@@ -106,10 +126,7 @@ public final class ProcessPoolExecutor: Executor {
 
         let registeredTasks = try ProcessTaskRegistry(tasks).registeredTypes
         let executablePath = try executable.resolvedPath()
-        guard access(executablePath, X_OK) == 0 else {
-            throw InvalidArgumentError(
-                "executable \(executablePath) cannot be run: \(String(cString: strerror(errno)))")
-        }
+        try Self.checkRunnable(executablePath)
 
         var encodedInitializer: (task: String, input: [UInt8])?
         if let initializer {
@@ -119,12 +136,19 @@ public final class ProcessPoolExecutor: Executor {
             guard registered == initializer.taskType else {
                 throw ProcessPoolError(.taskTypeMismatch(initializer.taskName))
             }
+            let input: [UInt8]
             do {
-                encodedInitializer = (initializer.taskName, try BinaryEncoder().encode(initializer.input))
+                input = try BinaryEncoder().encode(initializer.input)
             } catch {
                 throw ProcessPoolError(
                     .inputNotEncodable(task: initializer.taskName, detail: describeCodingError(error)))
             }
+            let header = ParentMessage.initializeBodyLength(task: initializer.taskName, inputCount: 0)
+            guard header + input.count <= tuning.messageLimit else {
+                throw ProcessPoolError(.inputTooLarge(
+                    task: initializer.taskName, bytes: input.count, limit: tuning.messageLimit, header: header))
+            }
+            encodedInitializer = (initializer.taskName, input)
         }
 
         self.maxWorkers = maxWorkers ?? ProcessPoolExecutor.defaultMaxWorkers
@@ -134,12 +158,26 @@ public final class ProcessPoolExecutor: Executor {
             maxWorkers: self.maxWorkers,
             maxTasksPerChild: maxTasksPerChild,
             executablePath: executablePath,
-            environment: WorkerLaunch.environment(backtraces: crashBacktraces),
+            environment: WorkerLaunch.environment(backtraces: crashBacktraces, messageLimit: tuning.messageLimit),
             initializer: encodedInitializer,
-            outputDestination: workerOutput == .forwardToStandardError ? 2 : nil,
+            outputDestination: workerOutput == .forwardToStandardError ? tuning.standardError : nil,
             observer: observer,
-            registeredTasks: registeredTasks
+            registeredTasks: registeredTasks,
+            messageLimit: tuning.messageLimit
         ))
+    }
+
+    /// Checks, at `init`, that `path` is a program this process may start; otherwise the
+    /// mistake would only show at the first `submit`, as a broken pool.
+    private static func checkRunnable(_ path: String) throws {
+        // A directory passes the `X_OK` test (for a directory it means "may enter").
+        var status = stat()
+        if stat(path, &status) == 0, Int(status.st_mode) & Int(S_IFMT) == Int(S_IFDIR) {
+            throw InvalidArgumentError("executable \(path) is a directory, not a program")
+        }
+        guard access(path, X_OK) == 0 else {
+            throw InvalidArgumentError("executable \(path) cannot be run: \(String(cString: strerror(errno)))")
+        }
     }
 
     /// The number of cores this process may use: the default `maxWorkers`.
@@ -345,7 +383,8 @@ public enum WorkerExecutable: Sendable, Equatable {
 
 /// Where a process pool sends what its workers print (standard output and standard error).
 public enum WorkerOutput: Sendable, Equatable {
-    /// Copied to this process's standard error as it arrives.
+    /// Copied to this process's standard error as it arrives, by a thread of its own: if
+    /// nobody reads standard error, at most 1 MiB waits and the rest is dropped (and counted).
     case forwardToStandardError
     /// Thrown away (the end is still kept for `BrokenProcessPool.standardErrorTail`).
     case discard

@@ -17,6 +17,11 @@ import SystemPlatform
 ///    `submit` and `shutdown` write to. Then read replies and complete their futures (on
 ///    this thread: done-callbacks run here, as in Python), forward error output, and notice
 ///    workers whose stream has ended.
+/// 4. **Look for ended workers.** Every `exitCheckInterval`, ask the system whether a worker
+///    has ended (`waitpid` with `WNOHANG`). The end of a worker's stream usually says so first,
+///    but not when a program its task started holds a copy of the worker's socket: then the
+///    stream stays open for as long as that program lives. (Python's manager waits on each
+///    process's *sentinel*, a pipe that has the same weakness.)
 ///
 /// A worker whose stream ends while it still owes replies, or that was not retired, has died:
 /// the pool is *broken*. Every call in flight or in the queue fails with `BrokenProcessPool`,
@@ -32,18 +37,30 @@ final class ProcessPoolManager: @unchecked Sendable {
     /// How long a worker may take to exit after its stream ended, or after SIGTERM, before
     /// it is killed with SIGKILL.
     static let exitGrace = Duration.seconds(1)
+    /// How often the manager asks the system whether a worker has ended (step 4): the longest
+    /// a death can go unnoticed when the end of its stream does not come. Each check is one
+    /// `waitpid` per worker, so an idle pool wakes up 20 times a second.
+    static let exitCheckInterval = Duration.milliseconds(50)
+
+    /// How long the manager's last act waits for the workers' output to be written out.
+    static let outputFlushTimeout = Duration.seconds(1)
 
     private let core: ProcessPoolCore
     private var configuration: ProcessPoolConfiguration { core.configuration }
     private let wakeUpReader: Int32
+    /// Copies the workers' output to standard error without ever making this thread wait;
+    /// `nil` when the output is discarded.
+    private let outputForwarder: OutputForwarder?
     private var workers: [WorkerProcess] = []
     private var nextCallID: UInt64 = 0
     private var isShuttingDown = false
     private var moreCallsWaiting = false
+    private var nextExitCheck = Deadline.now
 
     init(core: ProcessPoolCore, wakeUpReader: Int32) {
         self.core = core
         self.wakeUpReader = wakeUpReader
+        outputForwarder = core.configuration.outputDestination.flatMap { OutputForwarder(copying: $0) }
     }
 
     // MARK: The loop
@@ -58,8 +75,11 @@ final class ProcessPoolManager: @unchecked Sendable {
             if isShuttingDown, !moreCallsWaiting, workers.isEmpty { break }
             breakdown = waitAndHandleEvents()
             if breakdown != nil { break }
+            breakdown = collectEndedWorkers()
+            if breakdown != nil { break }
         }
         if let breakdown { breakPool(breakdown) }
+        outputForwarder?.finish(within: Self.outputFlushTimeout)
         core.managerFinished(wakeUpReader: wakeUpReader)
     }
 
@@ -123,7 +143,9 @@ final class ProcessPoolManager: @unchecked Sendable {
     private func startWorker() throws -> WorkerProcess {
         let started = try WorkerLaunch.start(
             executable: configuration.executablePath, environment: configuration.environment)
-        let worker = WorkerProcess(started, startDeadline: Deadline.now.advanced(by: Self.workerStartTimeout))
+        let worker = WorkerProcess(
+            started, startDeadline: Deadline.now.advanced(by: Self.workerStartTimeout),
+            messageLimit: configuration.messageLimit)
         if let initializer = configuration.initializer {
             worker.send(.initialize(task: initializer.task, input: initializer.input))
         }
@@ -164,28 +186,31 @@ final class ProcessPoolManager: @unchecked Sendable {
             return Breakdown(error: BrokenProcessPool("poll failed: \(String(cString: strerror(errno)))"))
         }
 
+        // Error output first: what a task printed before it returned then goes out before
+        // its future completes.
         for (descriptor, owner) in zip(descriptors, owners) where descriptor.revents != 0 {
-            guard let worker = owner, workers.contains(where: { $0 === worker }) else { continue }
-            if worker.isSocket(descriptor.fd) {
-                if descriptor.revents & Int16(POLLOUT) != 0 { worker.writeOutgoing() }
-                if descriptor.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-                    if let breakdown = handleInput(from: worker) { return breakdown }
-                }
-            } else {
-                worker.readErrorOutput(forwardTo: configuration.outputDestination)
+            guard let worker = owner, !worker.isSocket(descriptor.fd) else { continue }
+            worker.readErrorOutput(forwardTo: outputForwarder)
+        }
+        for (descriptor, owner) in zip(descriptors, owners) where descriptor.revents != 0 {
+            guard let worker = owner, worker.isSocket(descriptor.fd), workers.contains(where: { $0 === worker })
+            else { continue }
+            if descriptor.revents & Int16(POLLOUT) != 0 { worker.writeOutgoing() }
+            if descriptor.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+                if let breakdown = handleInput(from: worker) { return breakdown }
             }
         }
         return checkStartDeadlines()
     }
 
-    /// Milliseconds until the earliest start deadline of a worker not ready yet; -1 (no
-    /// timeout) when every worker is ready.
+    /// Milliseconds until the next exit check or the earliest start deadline of a worker not
+    /// ready yet, whichever comes first; -1 (no timeout) when there is no worker.
     private func pollTimeout() -> Int32 {
-        var earliest: Deadline?
+        guard !workers.isEmpty else { return -1 }
+        var earliest = nextExitCheck
         for worker in workers {
-            if case .starting(let deadline) = worker.state { earliest = min(earliest ?? deadline, deadline) }
+            if case .starting(let deadline) = worker.state { earliest = min(earliest, deadline) }
         }
-        guard let earliest else { return -1 }
         let (seconds, attoseconds) = earliest.remaining.components
         return Int32(min(seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1, Int64(Int32.max)))
     }
@@ -234,7 +259,7 @@ final class ProcessPoolManager: @unchecked Sendable {
     /// A worker's stream ended: it has exited or is exiting. Collects it, and decides whether
     /// that was expected (retired, nothing owed) or a death that breaks the pool.
     private func workerEnded(_ worker: WorkerProcess) -> Breakdown? {
-        let termination = worker.finish(grace: Self.exitGrace, forwardTo: configuration.outputDestination)
+        let termination = worker.finish(grace: Self.exitGrace, forwardTo: outputForwarder)
         workers.removeAll { $0 === worker }
         if worker.isRetiring && worker.inFlight.isEmpty { return nil }
 
@@ -250,12 +275,27 @@ final class ProcessPoolManager: @unchecked Sendable {
         return Breakdown(error: error, callsOfDeadWorker: worker.takeAllCallsInFlight())
     }
 
+    /// 4. Collects the workers that have ended although their stream is still open, and treats
+    /// each as if its stream had ended. Returns a breakdown if one of them died.
+    private func collectEndedWorkers() -> Breakdown? {
+        guard nextExitCheck.hasPassed else { return nil }
+        nextExitCheck = Deadline.now.advanced(by: Self.exitCheckInterval)
+        for worker in workers where worker.hasEnded() {
+            // Replies it sent before it ended may still wait in the socket: take them first.
+            // (That may also find the end of the stream, which handles the worker.)
+            if let breakdown = handleInput(from: worker) { return breakdown }
+            guard workers.contains(where: { $0 === worker }) else { continue }
+            if let breakdown = workerEnded(worker) { return breakdown }
+        }
+        return nil
+    }
+
     /// Kills a worker that has not said "ready" in time.
     private func checkStartDeadlines() -> Breakdown? {
         for worker in workers {
             guard case .starting(let deadline) = worker.state, deadline.hasPassed else { continue }
-            kill(worker.pid, SIGKILL)
-            let termination = worker.finish(grace: Self.exitGrace, forwardTo: configuration.outputDestination)
+            worker.send(signal: SIGKILL)
+            let termination = worker.finish(grace: Self.exitGrace, forwardTo: outputForwarder)
             workers.removeAll { $0 === worker }
             let error = BrokenProcessPool(
                 "worker pid \(worker.pid) did not start within \(Self.workerStartTimeout): does the program call "
@@ -278,8 +318,8 @@ final class ProcessPoolManager: @unchecked Sendable {
             for sent in worker.takeAllCallsInFlight() { core.failCall(sent.call, with: error, wasSent: true) }
         }
         for call in queued { core.failCall(call, with: error, wasSent: false) }
-        for worker in workers { kill(worker.pid, SIGTERM) }
-        for worker in workers { _ = worker.finish(grace: Self.exitGrace, forwardTo: configuration.outputDestination) }
+        for worker in workers { worker.send(signal: SIGTERM) }
+        for worker in workers { _ = worker.finish(grace: Self.exitGrace, forwardTo: outputForwarder) }
         workers.removeAll()
     }
 

@@ -62,13 +62,21 @@ struct RemoteFailure: Equatable {
         self.message = message
     }
 
-    init(_ error: any Error) {
+    /// The error's type name and description; a description longer than `atMost` bytes is
+    /// cut there (an initializer's error must fit in one message; a call's error that does not
+    /// is replaced by an `.outputTooLarge` error before it is sent).
+    init(_ error: any Error, atMost limit: Int = .max) {
         typeName = String(describing: type(of: error))
+        var message: String
         switch error {
         case is EncodingError, is DecodingError: message = describeCodingError(error)
         case let error as ProcessPoolError: message = error.message  // without the type name again
         default: message = String(describing: error)
         }
+        if message.utf8.count > limit {
+            message = String(decoding: message.utf8.prefix(limit), as: UTF8.self) + "..."
+        }
+        self.message = message
     }
 }
 
@@ -169,11 +177,53 @@ extension [UInt8] {
     }
 }
 
-// MARK: - Reading
+// MARK: - Sizes
 
-/// The largest body a frame may announce. Anything bigger means the stream is not what we
-/// think it is; refusing it beats trying to allocate gigabytes.
+/// The largest body a frame may have: 1 GiB. The sending side checks it, so that a call
+/// whose input or output is larger fails alone, with an error that says so
+/// (`ProcessPoolError(.inputTooLarge)`, `.outputTooLarge`); the receiving side checks it too,
+/// because a larger length means the stream is not what we think it is, and refusing it beats
+/// trying to allocate gigabytes. (The length field could hold up to 4 GiB.)
 let maximumFrameLength = 1 << 30
+
+extension ParentMessage {
+    /// The body length of `.run` for the task `task` with an input of `inputCount` bytes,
+    /// without building it: kind, call number, task name, shape, input.
+    static func runBodyLength(task: String, inputCount: Int) -> Int {
+        1 + 8 + (4 + task.utf8.count) + 1 + (4 + inputCount)
+    }
+
+    /// The body length of `.initialize`: kind, task name, input.
+    static func initializeBodyLength(task: String, inputCount: Int) -> Int {
+        1 + (4 + task.utf8.count) + (4 + inputCount)
+    }
+}
+
+extension WorkerMessage {
+    /// The length of this message's body, without building it (see `write(to:)`).
+    var bodyLength: Int {
+        switch self {
+        case .ready:
+            return 1
+        case .initializerFailed(let failure):
+            return 1 + failure.fieldLength
+        case .finished(_, _, let reply):
+            let header = 1 + 8 + 8 + 1
+            switch reply {
+            case .returned(let output): return header + 4 + output.count
+            case .threw(let failure): return header + failure.fieldLength
+            case .stoppedEarly(let outputs, let failure): return header + 4 + outputs.count + failure.fieldLength
+            }
+        }
+    }
+}
+
+extension RemoteFailure {
+    /// Its two length-prefixed strings.
+    fileprivate var fieldLength: Int { 4 + typeName.utf8.count + 4 + message.utf8.count }
+}
+
+// MARK: - Reading
 
 extension ParentMessage {
     /// Decodes the body of one frame.
@@ -276,6 +326,10 @@ struct FrameBuffer {
     private var bytes: [UInt8] = []
     /// Where the first frame not yet taken begins.
     private var start = 0
+    /// The longest body a frame may announce.
+    let limit: Int
+
+    init(limit: Int = maximumFrameLength) { self.limit = limit }
 
     mutating func append(_ received: UnsafeRawBufferPointer) {
         bytes.append(contentsOf: received)
@@ -285,7 +339,7 @@ struct FrameBuffer {
     mutating func nextFrame() throws -> ArraySlice<UInt8>? {
         guard bytes.count - start >= 4 else { return compact() }
         let length = bytes[start..<start + 4].reversed().reduce(0) { ($0 << 8) | Int($1) }
-        guard length <= maximumFrameLength else {
+        guard length <= limit else {
             throw MalformedMessage(detail: "a frame announces \(length) bytes")
         }
         guard bytes.count - start - 4 >= length else { return compact() }

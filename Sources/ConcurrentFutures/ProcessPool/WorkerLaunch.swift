@@ -14,7 +14,10 @@ import SystemPlatform
 /// Pitfalls this avoids (each one was seen on Linux):
 /// - **Descriptor leaks.** Every descriptor the parent makes is close-on-exec, and the child
 ///   gets descriptors 0 to 3 and no other (`spawnProcess`): otherwise each worker would
-///   inherit the other workers' sockets and never see the end of its own stream.
+///   inherit the other workers' sockets and never see the end of its own stream. In the
+///   child, `dup2` clears close-on-exec on descriptor 3, so the worker sets it again first
+///   thing (`WorkerLoop.run`): a program that a task starts must not inherit the socket, or
+///   the parent would not see the end of the stream when the worker dies.
 /// - **Inherited signal state.** Signals the parent ignores or blocks would stay ignored or
 ///   blocked in the child; the spawn resets them to the defaults.
 /// - **SIGPIPE.** Writing to a socket whose reader died raises SIGPIPE, which kills a process
@@ -76,22 +79,28 @@ enum WorkerLaunch {
         return Started(pid: pid, socket: parentSocket, errorOutput: errorReader)
     }
 
+    /// Tells a worker the largest message it may send, when a test lowered it (see
+    /// `ProcessPoolTuning`); absent, the worker uses `maximumFrameLength`.
+    static let messageLimitVariable = "CONCURRENT_FUTURES_MESSAGE_LIMIT"
+
     /// The environment for workers: this process's environment, plus the worker-mode variable,
-    /// plus `SWIFT_BACKTRACE=enable=no` unless `backtraces` is set.
+    /// plus `SWIFT_BACKTRACE=enable=no` unless `backtraces` is set, plus the message limit
+    /// unless it is the usual one.
     ///
     /// Swift's crash backtracer is a fine tool, but it keeps a crashing worker alive for tens
     /// of milliseconds while it symbolicates; without it a crash is noticed in about a
     /// millisecond. The runtime's one-line message ("Fatal error: ...") is still printed, and
     /// ends up in `BrokenProcessPool.standardErrorTail`.
-    static func environment(backtraces: Bool) -> [String] {
+    static func environment(backtraces: Bool, messageLimit: Int = maximumFrameLength) -> [String] {
         var variables: [String] = []
         for text in currentEnvironment() {
-            if text.hasPrefix(modeVariable + "=") { continue }
+            if text.hasPrefix(modeVariable + "=") || text.hasPrefix(messageLimitVariable + "=") { continue }
             if !backtraces, text.hasPrefix("SWIFT_BACKTRACE=") { continue }
             variables.append(text)
         }
         variables.append(modeVariable + "=1")
         if !backtraces { variables.append("SWIFT_BACKTRACE=enable=no") }
+        if messageLimit != maximumFrameLength { variables.append(messageLimitVariable + "=\(messageLimit)") }
         return variables
     }
 
@@ -107,6 +116,25 @@ enum WorkerLaunch {
     }
 
     // MARK: - Waiting for a worker to end
+
+    /// Whether a child is still running, as `collectIfEnded` finds it.
+    enum ChildStatus {
+        case running
+        /// It has ended and its exit status is collected now (`nil`: someone else collected it).
+        case ended(ProcessTermination?)
+    }
+
+    /// Collects the exit status of the child `pid` if it has ended; never waits.
+    static func collectIfEnded(_ pid: pid_t) -> ChildStatus {
+        while true {
+            var status: Int32 = 0
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid { return .ended(ProcessTermination(waitStatus: status)) }
+            if result == 0 { return .running }
+            if errno == EINTR { continue }
+            return .ended(nil)  // ECHILD: not our child any more, so not running as our worker
+        }
+    }
 
     /// Collects the exit status of the child `pid`, so that it does not stay behind as a
     /// zombie, and returns how it ended. Waits at most `grace` for it to end by itself, then

@@ -32,7 +32,12 @@ extension ProcessPoolExecutor {
     public static func runWorkerIfRequested(tasks: [any ProcessTask.Type]) {
         guard getenv(WorkerLaunch.modeVariable) != nil else { return }
         unsetenv(WorkerLaunch.modeVariable)
-        exit(WorkerLoop.run(tasks: tasks))
+        var messageLimit = maximumFrameLength
+        if let text = getenv(WorkerLaunch.messageLimitVariable), let limit = Int(String(cString: text)) {
+            messageLimit = min(limit, maximumFrameLength)
+            unsetenv(WorkerLaunch.messageLimitVariable)
+        }
+        exit(WorkerLoop.run(tasks: tasks, messageLimit: messageLimit))
     }
 }
 
@@ -43,8 +48,14 @@ extension ProcessPoolExecutor {
 enum WorkerLoop {
     private static let socket = WorkerLaunch.childSocketDescriptor
 
-    /// Serves calls; returns the exit status for the process.
-    static func run(tasks: [any ProcessTask.Type]) -> Int32 {
+    /// Serves calls; returns the exit status for the process. `messageLimit`: the largest
+    /// message body either side may send (`maximumFrameLength` unless a test lowered it).
+    static func run(tasks: [any ProcessTask.Type], messageLimit: Int) -> Int32 {
+        // The socket came in as descriptor 3 through `dup2`, which clears close-on-exec. Set
+        // it again before any task runs: a program that a task starts would otherwise inherit
+        // the socket, and as long as that program lives, the pool would never see the end of
+        // the stream that tells it this worker has died.
+        setCloseOnExec(socket)
         let registry: ProcessTaskRegistry
         do {
             registry = try ProcessTaskRegistry(tasks)
@@ -57,7 +68,7 @@ enum WorkerLoop {
 
         while true {
             let body: [UInt8]
-            switch readFrame() {
+            switch readFrame(limit: messageLimit) {
             case .frame(let received): body = received
             case .endOfStream: return 0  // the pool is done with this worker
             case .failed(let problem):
@@ -81,7 +92,7 @@ enum WorkerLoop {
                 } catch {
                     flushStandardOutput()
                     FutureDiagnostics.printToStandardError("process pool worker: exception in initializer \(task): \(error)")
-                    _ = send(.initializerFailed(RemoteFailure(error)))
+                    _ = send(.initializerFailed(RemoteFailure(error, atMost: messageLimit / 2)))
                     return 1  // Python's worker returns too; the parent marks the pool broken
                 }
 
@@ -89,7 +100,16 @@ enum WorkerLoop {
                 let startedAt = Deadline.now.nanoseconds
                 let reply = runCall(task, shape: shape, input: input, registry: registry, coder: coder)
                 flushStandardOutput()
-                guard send(.finished(callID: callID, startedAt: startedAt, reply: reply)) else { return 0 }
+                var message = WorkerMessage.finished(callID: callID, startedAt: startedAt, reply: reply)
+                if message.bodyLength > messageLimit {
+                    // Too large to send: the parent would stop trusting the stream and break
+                    // the pool. This call fails instead, with an error that says why.
+                    let header = WorkerMessage.finished(callID: callID, startedAt: startedAt, reply: .returned([])).bodyLength
+                    let error = ProcessPoolError(.outputTooLarge(
+                        task: task, bytes: message.bodyLength - header, limit: messageLimit, header: header))
+                    message = .finished(callID: callID, startedAt: startedAt, reply: .threw(RemoteFailure(error)))
+                }
+                guard send(message) else { return 0 }
             }
         }
     }
@@ -146,10 +166,10 @@ enum WorkerLoop {
     }
 
     /// Reads one frame, blocking: its 4-byte length, then its body.
-    private static func readFrame() -> ReadResult {
+    private static func readFrame(limit: Int) -> ReadResult {
         guard let header = readExactly(4) else { return .endOfStream }
         let length = header.reversed().reduce(0) { ($0 << 8) | Int($1) }
-        guard length <= maximumFrameLength else { return .failed("a frame announces \(length) bytes") }
+        guard length <= limit else { return .failed("a frame announces \(length) bytes") }
         guard let body = readExactly(length) else { return .failed("the stream ended inside a frame") }
         return .frame(body)
     }

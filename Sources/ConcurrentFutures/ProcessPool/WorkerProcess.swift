@@ -37,13 +37,17 @@ final class WorkerProcess {
     private var outgoing: [UInt8] = []
     private var outgoingWritten = 0
     private var writingSideClosed = false
-    private var incoming = FrameBuffer()
+    private var incoming: FrameBuffer
     /// Where `recv` puts bytes before they join `incoming`; allocated once, reused.
     private var receiveBuffer = [UInt8](repeating: 0, count: 64 * 1024)
     /// The last few kilobytes the worker wrote to its standard error.
     private var errorTail = OutputTail(capacity: 4096)
+    /// Its exit status has been collected (the process is gone), and how it ended.
+    private var isCollected = false
+    private var termination: ProcessTermination?
 
-    init(_ started: WorkerLaunch.Started, startDeadline: Deadline) {
+    init(_ started: WorkerLaunch.Started, startDeadline: Deadline, messageLimit: Int) {
+        incoming = FrameBuffer(limit: messageLimit)
         pid = started.pid
         socket = started.socket
         errorOutput = started.errorOutput
@@ -162,8 +166,8 @@ final class WorkerProcess {
     // MARK: The error stream
 
     /// Reads what the worker wrote to its standard error (and output), keeps the end of it,
-    /// and copies it to `forwardTo` (the parent's standard error) when given.
-    func readErrorOutput(forwardTo destination: Int32?) {
+    /// and hands it to `forwarder` (for the parent's standard error) when given.
+    func readErrorOutput(forwardTo forwarder: OutputForwarder?) {
         guard errorOutput >= 0 else { return }
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
@@ -172,7 +176,7 @@ final class WorkerProcess {
                 chunk.withUnsafeBytes { bytes in
                     let received = UnsafeRawBufferPointer(rebasing: bytes[..<count])
                     errorTail.append(received)
-                    if let destination { writeAll(destination, received) }
+                    forwarder?.forward(received)
                 }
             } else if count < 0 && errno == EINTR {
                 continue
@@ -206,13 +210,34 @@ final class WorkerProcess {
 
     // MARK: The end
 
+    /// Whether the process has ended; if it has, its exit status is collected now. Never
+    /// waits. This is how the manager notices a worker that ended while its socket stays
+    /// open: a program its task started may hold a copy of the socket, and then the end of
+    /// the stream does not come until that program ends too.
+    func hasEnded() -> Bool {
+        if isCollected { return true }
+        guard case .ended(let termination) = WorkerLaunch.collectIfEnded(pid) else { return false }
+        isCollected = true
+        self.termination = termination
+        return true
+    }
+
+    /// Sends `signal` to the process, unless it is collected already (its pid may then belong
+    /// to another process).
+    func send(signal: Int32) {
+        if !isCollected { kill(pid, signal) }
+    }
+
     /// Collects the worker's exit status (killing it if it has not ended within `grace`),
     /// reads the rest of its error output and closes its descriptors. Call it once the stream
-    /// has ended, or after killing the worker.
-    func finish(grace: Duration, forwardTo destination: Int32?) -> ProcessTermination? {
-        let termination = WorkerLaunch.reap(pid, grace: grace)
+    /// has ended, once `hasEnded()` said so, or after killing the worker.
+    func finish(grace: Duration, forwardTo forwarder: OutputForwarder?) -> ProcessTermination? {
+        if !isCollected {
+            termination = WorkerLaunch.reap(pid, grace: grace)
+            isCollected = true
+        }
         // Now that the process is gone, its error pipe holds all it will ever hold.
-        readErrorOutput(forwardTo: destination)
+        readErrorOutput(forwardTo: forwarder)
         if socket >= 0 { close(socket); socket = -1 }
         if errorOutput >= 0 { close(errorOutput); errorOutput = -1 }
         return termination
@@ -242,21 +267,5 @@ struct OutputTail {
             kept = kept[(newline + 1)...]
         }
         return String(decoding: kept, as: UTF8.self)
-    }
-}
-
-/// Writes all of `bytes` to `descriptor`, retrying after partial writes and interruptions.
-/// Gives up quietly on any other error (the destination is gone: nothing sensible to do).
-func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) {
-    var offset = 0
-    while offset < bytes.count {
-        let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-        if written > 0 {
-            offset += written
-        } else if written < 0 && errno == EINTR {
-            continue
-        } else {
-            return
-        }
     }
 }

@@ -1,54 +1,78 @@
 import ConcurrentFutures
 import Dispatch
 import Foundation
+import Synchronization
 import SystemPlatform
 
 /// The reliability suite's memory checks: a million tasks through a pool must leave resident
-/// memory flat, and a pending future has a measurable size.
+/// memory flat (judged by `MemoryGrowth`), and a pending future has a measurable size.
 public struct MemoryReport: Sendable, CustomStringConvertible {
     /// Resident memory before the first task, in bytes.
     public var residentBefore = 0
-    /// Resident memory after each batch of tasks had gone through the pool, in bytes.
-    public var residentAfterBatch: [Int] = []
-    public var tasksPerBatch = 0
+    /// Resident memory after each batch of tasks had gone through the pool, and the verdict.
+    public var growth = MemoryGrowth(residentAfterBatch: [], tasksPerBatch: 0)
     public var pendingFutures = 0
     /// Resident memory growth per pending (queued, not yet run) future, in bytes.
     public var bytesPerPendingFuture = 0.0
 
-    /// Growth of the last batch over the highest of the first three (the allocator's
-    /// warm-up: freed memory stays with the process for reuse, so the level rises at first
-    /// and then must stay flat).
-    public var growthAfterWarmUp: Int {
-        guard residentAfterBatch.count > 3 else { return 0 }
-        return residentAfterBatch.last! - residentAfterBatch.prefix(3).max()!
-    }
-
     public var description: String {
-        let batches = residentAfterBatch.map { String(format: "%.1f", Double($0) / 1_048_576) }.joined(separator: ", ")
-        return "memory: \(residentAfterBatch.count) batches of \(tasksPerBatch) tasks, resident MiB before: "
-            + String(format: "%.1f", Double(residentBefore) / 1_048_576) + ", after each batch: \(batches) "
-            + String(format: "(growth after warm-up: %.2f MiB); ", Double(growthAfterWarmUp) / 1_048_576)
+        "memory: \(growth.residentAfterBatch.count) batches of \(growth.tasksPerBatch) tasks, resident MiB before: "
+            + String(format: "%.1f", Double(residentBefore) / 1_048_576) + "; \(growth.figures); "
             + String(format: "%d pending futures: %.0f bytes each", pendingFutures, bytesPerPendingFuture)
+    }
+}
+
+/// Deliberate faults, to show that the memory check tells a leak from a one-off step
+/// (`stress --memory --leak-bytes-per-task N`, `--one-off-step-mib N`; the tests use them).
+public struct MemoryFaults: Sendable {
+    /// Each task allocates this many bytes, touches them and never frees them.
+    public var leakBytesPerTask = 0
+    /// After the batch in the middle of the run, this many bytes are allocated, touched and
+    /// kept: what the allocator adding an arena looks like.
+    public var oneOffStepBytes = 0
+
+    public init(leakBytesPerTask: Int = 0, oneOffStepBytes: Int = 0) {
+        self.leakBytesPerTask = leakBytesPerTask
+        self.oneOffStepBytes = oneOffStepBytes
     }
 }
 
 /// Runs `batches` × `tasksPerBatch` trivial tasks through a 2-worker pool, reading resident
 /// memory after each batch, then measures the cost of `pendingFutures` queued futures.
-public func measureMemory(batches: Int = 10, tasksPerBatch: Int = 100_000, pendingFutures: Int = 200_000) throws -> MemoryReport {
+public func measureMemory(
+    batches: Int = 16, tasksPerBatch: Int = 100_000, pendingFutures: Int = 200_000, faults: MemoryFaults = MemoryFaults()
+) throws -> MemoryReport {
     var report = MemoryReport()
-    report.tasksPerBatch = tasksPerBatch
     report.pendingFutures = pendingFutures
     report.residentBefore = residentBytes()
+    var residentAfterBatch: [Int] = []
+    let leak = faults.leakBytesPerTask
+    var keptStep: UnsafeMutableRawPointer?
+    defer { free(keptStep) }
     let pool = try ThreadPoolExecutor(maxWorkers: 2)
-    for _ in 0..<batches {
+    for batch in 0..<batches {
         var futures: [Future<Int>] = []
         futures.reserveCapacity(tasksPerBatch)
-        for index in 0..<tasksPerBatch { futures.append(try pool.submit { index &* 2 }) }
+        for index in 0..<tasksPerBatch {
+            futures.append(try pool.submit {
+                if leak > 0, let lost = malloc(leak) {  // never freed: a leak
+                    memset(lost, 1, leak)
+                    // The address escapes, or the optimizer would drop an allocation nobody reads.
+                    leakedAddresses.wrappingAdd(Int(bitPattern: lost), ordering: .relaxed)
+                }
+                return index &* 2
+            })
+        }
         for future in futures { _ = try future.result() }
         futures = []
-        report.residentAfterBatch.append(residentBytes())
+        if batch == batches / 2, faults.oneOffStepBytes > 0, let step = malloc(faults.oneOffStepBytes) {
+            memset(step, 1, faults.oneOffStepBytes)  // touched, so it is resident
+            keptStep = step
+        }
+        residentAfterBatch.append(residentBytes())
     }
     pool.shutdown()
+    report.growth = MemoryGrowth(residentAfterBatch: residentAfterBatch, tasksPerBatch: tasksPerBatch)
 
     // Pending futures: one worker held at a gate, everything else waits in the queue.
     let blocked = try ThreadPoolExecutor(maxWorkers: 1)
@@ -64,6 +88,10 @@ public func measureMemory(batches: Int = 10, tasksPerBatch: Int = 100_000, pendi
     blocked.shutdown(wait: true, cancelFutures: true)
     return report
 }
+
+/// The sum of the addresses of the deliberately leaked blocks: it keeps them alive for the
+/// optimizer (see `MemoryFaults.leakBytesPerTask`).
+private let leakedAddresses = Atomic<Int>(0)
 
 /// Resident set size of this process (see `residentMemoryBytes` in the platform layer).
 public func residentBytes() -> Int {
