@@ -178,8 +178,9 @@ extension ThreadPoolExecutor {
         private var unjoinedThreads: [Int: ThreadHandle] = [:]
 
         // Atomics: read or updated without the lock.
-        /// A copy of `workQueue.count` that the watching worker reads without the lock.
-        private let queuedTasks = Atomic<Int>(0)
+        /// Tasks in the queue that no worker has claimed yet: watching workers claim them
+        /// without the lock (see `WorkerParking`).
+        private let unclaimedTasks = Atomic<Int>(0)
         /// The number the next submitted task gets: 0, 1, 2, ...
         private let taskNumbers = Atomic<Int>(0)
         /// Outcomes of tasks that ended without a worker (cancelled by `shutdown(cancelFutures:)`,
@@ -234,7 +235,7 @@ extension ThreadPoolExecutor {
             }
             acceptedTasks += 1
             workQueue.append(item)
-            queuedTasks.add(1, ordering: .relaxed)
+            unclaimedTasks.add(1, ordering: .releasing)
             let wakeSleeper = parking.shouldWakeSleeper(queued: workQueue.count)
             lock.unlock()
 
@@ -304,31 +305,30 @@ extension ThreadPoolExecutor {
         private func takeWork(for worker: WorkerThread) -> WorkItem? {
             lock.lock()
             defer { lock.unlock() }
-            var watched = false
+            var mayWatch = true
             while true {
-                if let item = workQueue.popFirst() {
-                    queuedTasks.subtract(1, ordering: .relaxed)
-                    if watched { parking.stopWatching() }
+                // Every take is a claim first: so a watcher that claimed a task without the lock
+                // is sure to find one when it gets the lock.
+                if WorkerParking.claim(from: unclaimedTasks), let item = workQueue.popFirst() {
                     worker.isBusy = true
                     return item
                 }
-                guard case .accepting = lifecycle else {
-                    if watched { parking.stopWatching() }
-                    return nil
-                }
-                if !watched && parking.startWatching() {
-                    // The watcher looks at the queue without the lock for a moment.
-                    watched = true
+                guard case .accepting = lifecycle else { return nil }
+                if mayWatch && parking.startWatching() {
                     lock.unlock()
-                    WorkerParking.watch { queuedTasks.load(ordering: .relaxed) > 0 }
+                    let claimed = WorkerParking.watch(claimingFrom: unclaimedTasks)
                     lock.lock()
+                    parking.stopWatching()
+                    // A claim's task is still in the queue, unless shutdown emptied it meanwhile.
+                    if claimed, let item = workQueue.popFirst() {
+                        worker.isBusy = true
+                        return item
+                    }
+                    mayWatch = false  // watched long enough: next, sleep
                     continue
                 }
-                if watched {
-                    parking.stopWatching()
-                    watched = false
-                }
                 parking.sleep(on: lock)
+                mayWatch = true
             }
         }
 
@@ -355,7 +355,7 @@ extension ThreadPoolExecutor {
             lock.lock()
             if case .broken = lifecycle {} else { lifecycle = .broken(broken) }
             let queued = workQueue.removeAll()
-            queuedTasks.subtract(queued.count, ordering: .relaxed)
+            unclaimedTasks.store(0, ordering: .relaxed)
             lock.unlock()
             lock.broadcast()  // idle workers exit
             for item in queued {
@@ -374,7 +374,7 @@ extension ThreadPoolExecutor {
             lock.lock()
             if case .accepting = lifecycle { lifecycle = .shutDown }
             let toCancel = cancelFutures ? workQueue.removeAll() : []
-            queuedTasks.subtract(toCancel.count, ordering: .relaxed)
+            if cancelFutures { unclaimedTasks.store(0, ordering: .relaxed) }
             var toJoin: [ThreadHandle] = []
             if mayWait {
                 toJoin = Array(unjoinedThreads.values)

@@ -1,59 +1,66 @@
 import SystemPlatform
+import Synchronization
 
 /// How a pool's idle workers wait for work, and when `submit` wakes one. Python's
-/// `queue.SimpleQueue.get(block=True)` hides this; with many cores it decides how fast a pool is.
+/// `queue.SimpleQueue.get(block=True)` hides this; on a machine with many cores it decides how
+/// fast a pool is.
 ///
-/// The rules, all kept under the pool's lock:
-/// 1. **One watcher.** A worker that finds the queue empty watches it for a moment
+/// The rules:
+/// 1. **Watch before sleeping.** A worker that finds the queue empty watches it for a moment
 ///    (`watchTime`) before it goes to sleep, because the next task usually arrives sooner than
 ///    a sleep and a wake-up take (two system calls and a context switch, several
-///    microseconds). Only one worker watches at a time; the others sleep at once, so an idle
-///    pool of 16 workers does not keep 16 cores spinning.
-/// 2. **Wake exactly as many as needed.** `submit` wakes a sleeping worker only when the queue
-///    holds more tasks than the workers already on their way to it: the watcher, and those
-///    woken but not yet awake. Waking costs the submitting thread a system call; a wake-up
-///    nobody needed also costs the woken worker a context switch for nothing.
+///    microseconds). At most `maximumWatchers` watch at a time; the others sleep at once, so an
+///    idle pool does not keep its cores spinning, and after `watchTime` nobody spins at all.
+/// 2. **Claim before taking.** A task that arrives while several workers watch is claimed by
+///    one of them with an atomic decrement of `unclaimed`; only that one takes the pool's lock to
+///    fetch it, instead of every watcher rushing at the lock the submitting thread needs.
+/// 3. **Wake exactly as many as needed.** `submit` wakes a sleeping worker only when the queue
+///    holds more tasks than the workers already on their way: the watchers, and those woken but
+///    not yet awake. Waking costs the submitting thread a system call; a wake-up nobody needed
+///    also costs the woken worker a context switch for nothing.
 ///
 ///     // submit, lock held:
-///     queue.append(item)
+///     queue.append(item); parking.unclaimed.add(1, ...)
 ///     let wake = parking.shouldWakeSleeper(queued: queue.count)
 ///     // unlock, then: if wake { condition.signal() }
 ///
-/// Measured (see `Sources/Measuring/bench/README.md`, scaling suite): before these rules every
-/// idle worker spun, and on 16 cores the pool ran a third as fast with 4 workers as with one.
+/// What it saves, measured with `bench --suite scaling` on 16 cores (see
+/// Sources/Measuring/bench/README.md): with every idle worker spinning and every submit waking
+/// a sleeper, the pool ran a third as fast with 4 workers as with one.
 struct WorkerParking {
-    /// How long the watcher watches the queue before it sleeps.
+    /// How long a watcher watches the queue before it sleeps.
     static let watchTime: Int64 = 50_000  // nanoseconds
+    /// The most workers that watch at once.
+    static let maximumWatchers = 4
 
     /// Workers asleep on the pool's condition variable.
     private(set) var sleeping = 0
     /// Sleeping workers already signalled but not yet awake.
     private var wakeupsInFlight = 0
-    /// Whether a worker is watching the queue right now.
-    private(set) var isWatched = false
+    /// Workers watching the queue right now.
+    private(set) var watching = 0
 
     /// Idle workers: asleep or watching.
-    var idle: Int { sleeping + (isWatched ? 1 : 0) }
+    var idle: Int { sleeping + watching }
 
     /// Called by `submit` after it queued a task, lock held: whether to signal one sleeping
     /// worker (after unlocking).
     mutating func shouldWakeSleeper(queued: Int) -> Bool {
-        let onTheirWay = wakeupsInFlight + (isWatched ? 1 : 0)
-        guard queued > onTheirWay, sleeping > wakeupsInFlight else { return false }
+        guard queued > wakeupsInFlight + watching, sleeping > wakeupsInFlight else { return false }
         wakeupsInFlight += 1
         return true
     }
 
-    /// A worker found the queue empty: may it watch (it becomes the watcher), or must it sleep?
+    /// A worker found the queue empty: may it watch, or must it sleep? Lock held.
     mutating func startWatching() -> Bool {
-        guard !isWatched else { return false }
-        isWatched = true
+        guard watching < WorkerParking.maximumWatchers else { return false }
+        watching += 1
         return true
     }
 
-    /// The watcher stops watching: it found a task, or its time is up.
+    /// A watcher stops watching: it claimed a task, or its time is up. Lock held.
     mutating func stopWatching() {
-        isWatched = false
+        watching -= 1
     }
 
     /// Sleeps on `condition` until signalled (lock held, released while asleep).
@@ -67,13 +74,27 @@ struct WorkerParking {
         if wakeupsInFlight > 0 { wakeupsInFlight -= 1 }
     }
 
-    /// Watches for work without the lock: returns when `hasWork()` says there is some, or after
-    /// `watchTime`. Yields the processor between looks, so that on a busy machine the watcher
-    /// does not take a core from a thread with real work.
-    static func watch(until hasWork: () -> Bool) {
+    /// Watches `unclaimed` without the lock until this worker claims a task (returns `true`)
+    /// or `watchTime` has passed (`false`). Yields the processor between looks, so that on a
+    /// busy machine a watcher does not take a core from a thread with real work.
+    static func watch(claimingFrom unclaimed: borrowing Atomic<Int>) -> Bool {
         let end = monotonicNanoseconds() + watchTime
-        while !hasWork() && monotonicNanoseconds() < end {
+        repeat {
+            if claim(from: unclaimed) { return true }
             sched_yield()
+        } while monotonicNanoseconds() < end
+        return claim(from: unclaimed)
+    }
+
+    /// Takes one from `unclaimed` if it is above zero; `true` if this thread got it.
+    static func claim(from unclaimed: borrowing Atomic<Int>) -> Bool {
+        var count = unclaimed.load(ordering: .relaxed)
+        while count > 0 {
+            let (exchanged, original) = unclaimed.compareExchange(
+                expected: count, desired: count - 1, ordering: .acquiringAndReleasing)
+            if exchanged { return true }
+            count = original
         }
+        return false
     }
 }

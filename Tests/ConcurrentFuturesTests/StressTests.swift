@@ -35,7 +35,13 @@ struct MemoryTests {
     @Test func aOneOffStepIsNotALeak() throws {
         let (status, text) = try runStress(["--memory", "--quick", "--one-off-step-mib", "12"])
         #expect(status == 0, "\(text)")
-        #expect(text.contains("memory: flat") && text.contains("largest step 12.0 MiB") || text.contains("— SKIP"), "\(text)")
+        guard !text.contains("— SKIP") else { return }
+        #expect(text.contains("memory: flat"), "\(text)")
+        // The step is seen whole (other tests allocate in their own process meanwhile, so it
+        // can read a little more or less than the 12 MiB made).
+        let step = text.components(separatedBy: "largest step ").dropFirst().first
+            .flatMap { Double($0.prefix { $0.isNumber || $0 == "." }) }
+        #expect(step.map { (11.5...13.0).contains($0) } == true, "\(text)")
     }
 
     /// One small block leaked per task (8 bytes asked for, 16 to 32 held) is caught.

@@ -78,8 +78,8 @@ func alternate(_ programs: [Program], rounds: Int, context: BenchContext, label:
         }
     }
 
-    context.progress("\(label): warming up")
     for program in programs where !failed.contains(program.key) {
+        context.progress("\(label): warming up: \(program.name)")
         do {
             if let warmUp = program.warmUp { try warmUp() } else { _ = try program.measure() }
         } catch {
@@ -89,10 +89,10 @@ func alternate(_ programs: [Program], rounds: Int, context: BenchContext, label:
     }
 
     for round in 0..<rounds {
-        context.progress("\(label): round \(round + 1) of \(rounds)")
         for offset in 0..<programs.count {
             let program = programs[(round + offset) % programs.count]
             guard !failed.contains(program.key) else { continue }
+            context.progress("\(label): round \(round + 1) of \(rounds): \(program.name)")
             do {
                 measurements.record(program.key, round: round, try program.measure())
             } catch {
