@@ -327,7 +327,9 @@ extension ThreadPoolExecutor {
                     mayWatch = false  // watched long enough: next, sleep
                     continue
                 }
-                parking.sleep(on: lock)
+                parking.willSleep()
+                lock.wait()
+                parking.didWake()
                 mayWatch = true
             }
         }

@@ -63,10 +63,22 @@ struct WorkerParking {
         watching -= 1
     }
 
-    /// Sleeps on `condition` until signalled (lock held, released while asleep).
-    mutating func sleep(on condition: ConditionLock) {
+    /// A worker is about to sleep on the pool's condition variable. Lock held.
+    ///
+    ///     parking.willSleep()
+    ///     lock.wait()          // the lock is let go while asleep
+    ///     parking.didWake()
+    ///
+    /// Two calls around the wait, not one method that waits: a `mutating` method holds exclusive
+    /// access to the whole struct until it returns, so the compiler may keep its fields in
+    /// registers across the wait and write back stale counts, losing what other threads changed
+    /// meanwhile. (That happened: a pool of 4 counted 5 sleepers, and a task waited forever.)
+    mutating func willSleep() {
         sleeping += 1
-        condition.wait()
+    }
+
+    /// A worker woke up on the pool's condition variable. Lock held.
+    mutating func didWake() {
         sleeping -= 1
         // Whatever woke us (a signal, a broadcast, or nothing at all: wake-ups can be
         // spurious), one wake-up fewer is on its way. Counting low only costs an extra signal

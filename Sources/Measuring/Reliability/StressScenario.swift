@@ -198,3 +198,54 @@ private let stressRuns = LockedValue(0)
 public func threadNames() -> [String] {
     threadSnapshots().map(\.name)
 }
+
+/// The result of `runBursts`: rounds of `map` over short tasks on a small pool, the pattern
+/// that lets idle workers come and go thousands of times a second.
+public struct BurstReport: Sendable, CustomStringConvertible {
+    public var rounds = 0
+    public var longestRound: Duration = .zero
+    public var problems: [String] = []
+    public var passed: Bool { problems.isEmpty }
+
+    public var description: String {
+        "bursts: \(rounds) rounds of map over 20,000 trivial items on 4 workers, longest "
+            + "\(longestRound.components.seconds * 1000 + longestRound.components.attoseconds / 1_000_000_000_000_000) ms; "
+            + (passed ? "every round ended and the pool counted its idle workers right — PASS"
+                : problems.prefix(3).joined(separator: "; ") + " — FAIL")
+    }
+}
+
+/// Rounds of `map` over trivial items on a pool of 4 workers: each round must end within 10 s
+/// (a lost wake-up leaves a task in the queue with every worker asleep), and once it has ended
+/// the pool may not count more idle workers than it has. This caught a lost update in the
+/// parking of idle workers that only an optimized build showed.
+public func runBursts(rounds: Int) -> BurstReport {
+    var report = BurstReport()
+    for round in 0..<rounds {
+        guard let pool = try? ThreadPoolExecutor(maxWorkers: 4) else {
+            report.problems.append("cannot make a pool")
+            break
+        }
+        let ended = DispatchSemaphore(value: 0)
+        let count = LockedValue(0)
+        let start = ContinuousClock.now
+        Thread.detachNewThread {
+            let values: [Int] = (try? Array(pool.map(0..<20_000) { $0 &* 2 })) ?? []
+            count.withLock { $0 = values.count }
+            ended.signal()
+        }
+        guard ended.wait(timeout: .now() + 10) == .success else {
+            report.problems.append("round \(round) did not end within 10 s: \(pool.statistics)")
+            break  // the pool is stuck; leave it
+        }
+        report.longestRound = max(report.longestRound, ContinuousClock.now - start)
+        if count.withLock({ $0 }) != 20_000 { report.problems.append("round \(round) lost results") }
+        let stats = pool.statistics
+        if stats.idleWorkers > stats.liveWorkers {
+            report.problems.append("round \(round): \(stats.idleWorkers) idle workers counted, \(stats.liveWorkers) live")
+        }
+        pool.shutdown()
+        report.rounds += 1
+    }
+    return report
+}

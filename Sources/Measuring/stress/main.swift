@@ -1,7 +1,8 @@
 // `swift run -c release stress`: the reliability suite at full size.
 //
-//   swift run -c release stress            8 threads × 100,000 tasks, then the memory checks
-//   swift run -c release stress --quick    8 threads × 10,000 tasks
+//   swift run -c release stress            8 threads × 100,000 tasks, 400 bursts of map, then
+//                                          the memory checks
+//   swift run -c release stress --quick    8 threads × 10,000 tasks, 50 bursts
 //   swift run -c release stress --memory   the memory checks only (the tests run this, in a
 //                                          process of its own, where resident memory means something)
 //
@@ -47,7 +48,9 @@ var stressPassed = true
 if !arguments.contains("--memory") {
     let stress = runStress(StressConfiguration(tasksPerSubmitter: quick ? 10_000 : 100_000))
     print(stress)
-    stressPassed = stress.passed
+    let bursts = runBursts(rounds: quick ? 50 : 400)
+    print(bursts)
+    stressPassed = stress.passed && bursts.passed
 }
 
 if runningUnderSanitizer {
