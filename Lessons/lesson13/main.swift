@@ -297,15 +297,18 @@ Timeline.print([
     TimelineSection("batches of \(batchSize), each drained with asCompleted", spans: TimelineSpan.spans(from: batchRecorder.events)),
     TimelineSection("a sliding window: map(urls, bufferSize: \(batchSize))", spans: TimelineSpan.spans(from: windowRecorder.events)),
 ])
+let windowQueued = TimelineSpan.spans(from: windowRecorder.events).contains { $0.queueWait > batchDelays[0] / 4 }
+let queueRemark = windowQueued
+    ? ", one more than there are workers, which is why its queue row shows a task waiting now and then"
+    : ""
 say("""
     In the batches, each slow page (3, 7, 11) holds its batch back: the three other workers \
-    finish early and wait, idle, for the next batch to be submitted, and the queue row empties \
-    between batches. The window tops itself up as results are taken, so a worker that finishes \
-    usually gets the next page at once; it still takes results in input order, so a slow page \
-    at the front of the window holds back the top-ups behind it, but the work no longer moves \
-    in lock step. Both bound the work in flight: the batches to \(batchSize) tasks, the window to \
-    \(batchSize + 1) (`bufferSize` tasks ahead of the one the loop waits for, as in Python 3.14), \
-    which is why its queue row shows a task waiting now and then. Exercise 13b asks for such a \
+    finish early and wait, idle, for the next batch to be submitted. The window tops itself up \
+    as results are taken, so a worker that finishes usually gets the next page at once; it \
+    still takes results in input order, so a slow page at the front of the window holds back \
+    the top-ups behind it, but the work no longer moves in lock step. Both bound the work in \
+    flight: the batches to \(batchSize) tasks, the window to \(batchSize + 1) (`bufferSize` tasks ahead \
+    of the one the loop waits for, as in Python 3.14)\(queueRemark). Exercise 13b asks for such a \
     bound without the in-order wait.
     """)
 note("The whole Python original of both programs is in the lesson's notes, Lessons/lesson13/README.md.")
