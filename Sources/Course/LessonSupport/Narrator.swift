@@ -256,9 +256,10 @@ func emit(_ lines: [String]) {
 }
 
 /// Ends the lesson now, quietly and successfully: the presenter has said why (`q` typed at a
-/// pause, or the one section asked for is over).
+/// pause, or the one section asked for is over). The lesson's servers are stopped first.
 func endLessonHere() -> Never {
     Terminal.flush()
+    EarlyEnd.stopEverything()
     exit(0)
 }
 
