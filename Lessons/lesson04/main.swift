@@ -3,10 +3,11 @@
 // `asCompleted(futures)` hands futures back in the order they finish, so each result can be
 // handled the moment it exists. The lesson handles the same five downloads in submission order
 // and in completion order, draws both, then shows the future → input dictionary and a timeout
-// on the whole loop.
+// on the whole loop. The code it shows is in Examples.swift.
 //
 //   swift run lesson04            normal speed (about 3 s)
 //   swift run lesson04 --fast     delays divided by 10
+//   swift run lesson04 --step     pause after each section (presenter mode)
 //   swift run lesson04 --help
 
 import ConcurrentFutures
@@ -16,49 +17,22 @@ let info = LessonInfo(
     number: 4, title: "asCompleted",
     summary: "Handles five downloads from a local HTTP server in submission order, then in\n"
         + "completion order with asCompleted, draws both on one timeline, and puts a\n"
-        + "timeout on the whole loop.")
+        + "timeout on the whole loop.",
+    sections: [
+        "Submission order: each in its turn", "Completion order: asCompleted", "The picture",
+        "The future → input dictionary", "A timeout on the whole loop",
+    ])
 let options = LessonOptions.parseOrExit(info)
 let server = try LocalHTTPServer(configuration: .init(pageSize: 2_048, pageDelay: options.scaled(.milliseconds(100))))
 let base = server.baseURL
 let delays = [500, 150, 350, 50, 250].map { options.scaled(.milliseconds($0)) }
 let handlingTime = options.scaled(.milliseconds(100))
 
-/// Downloads one page; a reply that is not 2xx becomes an error. Blocking.
-func fetch(_ url: String) throws -> HTTPResponse {
-    try HTTPClient.get(url, timeout: .seconds(10)).ensureSuccess()
-}
-
 /// The URL of page `number`, answered after `delay` (the server's `?delay=` parameter).
 func pageURL(_ number: Int, delay: Duration) -> String {
     "\(base)/page/\(number)?delay=\(Int(delay.inMilliseconds))"
 }
-
-/// What the main thread does with each page it receives: a follow-up request to the server
-/// (think: fetch the page's details) that takes `handlingTime`. Returns when it was done, as a
-/// span for the `main` row of the timeline.
-func handle(page number: Int) throws -> TimelineSpan {
-    let start = ContinuousClock.now
-    _ = try fetch("\(base)/page/\(number)?size=64&delay=\(Int(handlingTime.inMilliseconds))")
-    return TimelineSpan(worker: "main", label: "\(number)", submitted: start, started: start, finished: .now)
-}
-
-/// Submits one download per entry of `delays`, labelled with its page number, and returns the
-/// futures in submission order.
-func submitDownloads(to pool: ThreadPoolExecutor) throws -> [Future<HTTPResponse>] {
-    try delays.enumerated().map { number, delay in
-        let url = pageURL(number, delay: delay)
-        return try pool.submit(label: "\(number)") { try fetch(url) }
-    }
-}
-
-/// Draws a worker timeline. Like `Timeline.print`, but 8 columns narrower than the terminal:
-/// the labels under the time axis may reach past the right end of the rows.
-func showTimeline(_ sections: [TimelineSection]) {
-    for line in Timeline.render(sections: sections, width: Terminal.width - 8, color: Terminal.isColorEnabled) {
-        print(line)
-    }
-    print()
-}
+let urls = delays.enumerated().map { pageURL($0.offset, delay: $0.element) }
 
 lesson(info)
 say("""
@@ -72,96 +46,61 @@ say("""
     matters.
     """)
 
-// MARK: - 1
-
-section("1. Submission order: each in its turn")
+section("Submission order: each in its turn")
 say("""
     Keep the futures in a list and call `result()` on each in turn. The loop handles page 0 first, \
-    whatever happens, and page 0 is the slowest.
+    whatever happens, and page 0 is the slowest. (`handler.handle` makes the follow-up request \
+    and notes it on the timeline's `main` row.)
     """)
 code(
-    swift: """
-        let futures = try urls.map { url in
-            try pool.submit { try fetch(url) }
-        }
-        for (number, future) in futures.enumerated() {
-            let page = try future.result()
-            try handle(page: number)
-        }
-        """,
+    snippet: "submission-order",
     python: """
         futures = [pool.submit(fetch, url)
                    for url in urls]
         for number, future in enumerate(futures):
             page = future.result()
-            handle(number, page)
+            handler.handle(page, number)
         """)
 let inOrderRecorder = TaskEventRecorder()
-var inOrderMain: [TimelineSpan] = []
+let inOrderHandler = PageHandler(base: base, handlingTime: handlingTime)
 let inOrderClock = Stopwatch()
 try withThreadPool(maxWorkers: 5, threadNamePrefix: "worker", observer: inOrderRecorder.record) { pool in
-    let futures = try submitDownloads(to: pool)
-    for (number, future) in futures.enumerated() {
-        _ = try future.result()
-        inOrderMain.append(try handle(page: number))
-    }
+    try handleInSubmissionOrder(urls, on: pool, handler: inOrderHandler)
 }
 let inOrderTime = inOrderClock.elapsed
-result("pages handled in this order", inOrderMain.map(\.label).joined(separator: " "))
+result("pages handled in this order", inOrderHandler.mainRow.spans.map(\.label).joined(separator: " "))
 result("all handled after", inOrderTime.readable)
 
-// MARK: - 2
-
-section("2. Completion order: asCompleted")
+section("Completion order: asCompleted")
 say("""
     `asCompleted(futures)` yields each future as soon as it is done. The loop no longer knows \
     which page comes next, so it looks the page number up in a dictionary from future to input, \
     built when submitting.
     """)
 code(
-    swift: """
-        var numberOf: [Future<HTTPResponse>: Int] = [:]
-        for (number, url) in urls.enumerated() {
-            numberOf[try pool.submit { try fetch(url) }] = number
-        }
-        let completed = try asCompleted(numberOf.keys)
-        while let future = try completed.next() {
-            let page = try future.result()
-            try handle(page: numberOf[future]!)
-        }
-        """,
+    snippet: "completion-order",
     python: """
         number_of = {pool.submit(fetch, url): number
                      for number, url in enumerate(urls)}
         for future in as_completed(number_of):
             page = future.result()
-            handle(number_of[future], page)
+            handler.handle(page, number_of[future])
         """)
 let completionRecorder = TaskEventRecorder()
-var completionMain: [TimelineSpan] = []
+let completionHandler = PageHandler(base: base, handlingTime: handlingTime)
 let completionClock = Stopwatch()
 try withThreadPool(maxWorkers: 5, threadNamePrefix: "worker", observer: completionRecorder.record) { pool in
-    var numberOf: [Future<HTTPResponse>: Int] = [:]
-    for (number, future) in try submitDownloads(to: pool).enumerated() {
-        numberOf[future] = number
-    }
-    let completed = try asCompleted(numberOf.keys)
-    while let future = try completed.next() {
-        _ = try future.result()
-        completionMain.append(try handle(page: numberOf[future]!))
-    }
+    try handleInCompletionOrder(urls, on: pool, handler: completionHandler)
 }
 let completionTime = completionClock.elapsed
-result("pages handled in this order", completionMain.map(\.label).joined(separator: " "))
+result("pages handled in this order", completionHandler.mainRow.spans.map(\.label).joined(separator: " "))
 result("all handled after", completionTime.readable)
 result("compared with submission order", "\(Stopwatch.speedUp(from: inOrderTime, to: completionTime)) faster")
 
-// MARK: - 3
-
-section("3. The picture")
-showTimeline([
-    TimelineSection("submission order: result() on each future in turn", spans: TimelineSpan.spans(from: inOrderRecorder.events) + inOrderMain),
-    TimelineSection("completion order: asCompleted", spans: TimelineSpan.spans(from: completionRecorder.events) + completionMain),
+section("The picture")
+Timeline.print([
+    TimelineSection("submission order: result() on each future in turn", spans: TimelineSpan.spans(from: inOrderRecorder.events) + inOrderHandler.mainRow.spans),
+    TimelineSection("completion order: asCompleted", spans: TimelineSpan.spans(from: completionRecorder.events) + completionHandler.mainRow.spans),
 ])
 say("""
     The downloads (worker rows) are the same in both runs. The difference is the `main` row, \
@@ -172,9 +111,7 @@ say("""
     """)
 note("asCompleted yields each future exactly once. Futures already done when it is called come first, in the order you passed them.")
 
-// MARK: - 4
-
-section("4. The future → input dictionary")
+section("The future → input dictionary")
 say("""
     A future does not tell you what it was submitted for. The usual answer, in Python as in \
     Swift, is a dictionary from future to input, made while submitting. Futures can be keys \
@@ -182,29 +119,16 @@ say("""
     Here the inputs are paths, one of which fails, and the loop keeps going past the failure.
     """)
 code(
-    swift: """
-        let pathOf = Dictionary(uniqueKeysWithValues:
-            try paths.map { path in
-                (try pool.submit { try fetch(path) }, path)
-            })
-        for future in try Array(asCompleted(pathOf.keys)) {
-            do {
-                let page = try future.result()
-                print(pathOf[future]!, page.body.count)
-            } catch {
-                print(pathOf[future]!, "failed:", error)
-            }
-        }
-        """,
+    snippet: "dictionary",
     python: """
-        path_of = {pool.submit(fetch, path): path
+        path_of = {pool.submit(fetch, base + path): path
                    for path in paths}
         for future in as_completed(path_of):
             try:
                 page = future.result()
-                print(path_of[future], len(page))
+                report(path_of[future], len(page))
             except Exception as error:
-                print(path_of[future], "failed:", error)
+                report(path_of[future], error)
         """)
 let paths = [
     "/page/7?delay=\(Int(options.scaled(.milliseconds(200)).inMilliseconds))&size=700",
@@ -212,17 +136,7 @@ let paths = [
     "/page/9?delay=\(Int(options.scaled(.milliseconds(50)).inMilliseconds))&size=900",
 ]
 try withThreadPool(maxWorkers: 3, threadNamePrefix: "worker") { pool in
-    let pathOf = Dictionary(uniqueKeysWithValues: try paths.map { path in
-        (try pool.submit { try fetch(base + path) }, path)
-    })
-    for future in try Array(asCompleted(pathOf.keys)) {
-        do {
-            let page = try future.result()
-            result(pathOf[future]!, "\(page.body.count) bytes")
-        } catch {
-            result(pathOf[future]!, "failed: \(error)")
-        }
-    }
+    try fetchEachWithItsPath(paths, base: base, on: pool) { path, outcome in result(path, outcome) }
 }
 say("""
     Each result arrives with the input it belongs to, whatever order they finish in. A `do` / \
@@ -230,32 +144,25 @@ say("""
     input does not end the loop (more in lesson 07).
     """)
 
-// MARK: - 5
-
 let loopTimeout = options.scaled(.milliseconds(400))
 let timeoutDelays = [100, 250, 700, 900, 50].map { options.scaled(.milliseconds($0)) }
-section("5. A timeout on the whole loop")
+section("A timeout on the whole loop")
 say("""
     `asCompleted(futures, timeout:)` sets one deadline for the entire loop, counted from the \
     call. If some futures are still unfinished when it passes, `next()` throws `TimeoutError`, \
     saying how many. Five pages taking \(timeoutDelays.map(\.readable).joined(separator: ", ")), \
-    and \(loopTimeout.readable) for all of them:
+    and `loopTimeout` is \(loopTimeout.readable) for all of them:
     """)
 code(
-    swift: """
-        let completed = try asCompleted(futures, timeout: .milliseconds(\(Int(loopTimeout.inMilliseconds))))
-        do {
-            while let future = try completed.next() { ... }
-        } catch let error as TimeoutError {
-            print(error)
-        }
-        """,
+    snippet: "timeout",
     python: """
         try:
-            for future in as_completed(futures, timeout=\(loopTimeout.inSeconds)):
-                ...
+            for future in as_completed(number_of,
+                                       timeout=loop_timeout):
+                future.result()
+                arrived(number_of[future])
         except TimeoutError as error:
-            print(error)
+            return error
         """)
 try withThreadPool(maxWorkers: 5, threadNamePrefix: "worker") { pool in
     var numberOf: [Future<HTTPResponse>: Int] = [:]
@@ -264,14 +171,11 @@ try withThreadPool(maxWorkers: 5, threadNamePrefix: "worker") { pool in
         numberOf[try pool.submit { try fetch(url) }] = number
     }
     let clock = Stopwatch()
-    let completed = try asCompleted(numberOf.keys, timeout: loopTimeout)
-    do {
-        while let future = try completed.next() {
-            _ = try future.result()
-            result("page \(numberOf[future]!) at", clock.elapsed.readable)
-        }
-    } catch let error as TimeoutError {
-        result("at \(clock.elapsed.readable), next() threw", "\(error)")
+    let timeout = try collectUntil(loopTimeout, numberOf: numberOf) { number in
+        result("page \(number) at", clock.elapsed.readable)
+    }
+    if let timeout {
+        result("at \(clock.elapsed.readable), next() threw", "\(timeout)")
         let unfinished = numberOf.filter { !$0.key.isDone }.sorted { $0.value < $1.value }
         for (future, number) in unfinished {
             result("page \(number) is still \(future.isRunning ? "running" : "pending"); cancel() returns", "\(future.cancel())")
@@ -296,7 +200,7 @@ takeaways([
     "`asCompleted(futures, timeout:)` is one deadline for the whole loop; `TimeoutError` says how many futures were unfinished, and those keep running.",
 ])
 exercise(
-    command: "swift run workbook check 04a",
-    description: "Fastest mirror. Download from several mirrors at once and report each result as it "
-        + "arrives, together with the mirror it came from.")
+    id: "04a", title: "The fastest mirror",
+    description: "Download from every mirror at once and report each result the moment it arrives, together "
+        + "with the mirror it came from.")
 nextStep(command: "swift run lesson05")

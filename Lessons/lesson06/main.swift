@@ -3,81 +3,51 @@
 // `future.addDoneCallback { ... }` runs code when a future is done, without anyone waiting for it.
 // The lesson records which thread runs each callback, adds a callback to a future that is already
 // done, chains a download into a save to disk, feeds a progress counter, and shows that a callback
-// that throws is reported while the pool carries on.
+// that throws is reported while the pool carries on. The code it shows is in Examples.swift.
 //
 //   swift run lesson06            normal speed (about 2 s)
 //   swift run lesson06 --fast     delays divided by 10
+//   swift run lesson06 --step     pause after each section (presenter mode)
 //   swift run lesson06 --help
 
 import ConcurrentFutures
-import Foundation
 import LessonSupport
 
 let info = LessonInfo(
     number: 6, title: "Callbacks",
     summary: "Runs code when downloads from a local HTTP server finish: on which thread,\n"
         + "on a future already done, chaining a save to disk, a progress counter, and a\n"
-        + "callback that throws.")
+        + "callback that throws.",
+    sections: [
+        "addDoneCallback, and which thread runs it", "A callback on a future that is already done",
+        "Chaining: a callback that submits the next step", "Callbacks that share state need a lock",
+        "A callback that throws",
+    ])
 let options = LessonOptions.parseOrExit(info)
 let pageDelay = options.scaled(.milliseconds(300))
 let server = try LocalHTTPServer(configuration: .init(pageSize: 4_096, pageDelay: pageDelay))
 let base = server.baseURL
-
-/// Downloads one page; a reply that is not 2xx becomes an error. Blocking.
-func fetch(_ url: String) throws -> HTTPResponse {
-    try HTTPClient.get(url, timeout: .seconds(10)).ensureSuccess()
-}
 
 /// The URL of page `number`, answered after `pageDelay` times `factor`.
 func pageURL(_ number: Int, factor: Double = 1) -> String {
     "\(base)/page/\(number)?delay=\(Int(pageDelay.inMilliseconds * factor))"
 }
 
-/// Who is running this code: the pool worker's name, or "main".
-func threadName() -> String {
-    ThreadPoolExecutor.currentWorkerName ?? "main"
+/// `pageDelay` times each factor, as a list: "150 ms, 300 ms and 450 ms".
+func delays(_ factors: [Double]) -> String {
+    let texts = factors.map { (pageDelay * $0).readable }
+    return texts.dropLast().joined(separator: ", ") + " and " + texts.last!
 }
 
-/// A diary any thread may write in: each entry notes when, on which thread, and what happened.
-/// Callbacks write here instead of printing, so that the lesson can print everything afterwards,
-/// in time order, without lines from several threads getting mixed up.
-final class Diary: Sendable {
-    private struct Entry: Sendable {
-        var time: ContinuousClock.Instant
-        var thread: String
-        var text: String
+/// Prints the diary as a table, oldest entry first.
+func showDiary() {
+    let color = Terminal.isColorEnabled
+    show("  " + Terminal.paint("time       thread     what happened", [.dim], enabled: color))
+    for (after, entry) in diary.sorted {
+        let thread = entry.thread + String(repeating: " ", count: max(1, 11 - entry.thread.count))
+        let time = after.readable + String(repeating: " ", count: max(1, 11 - after.readable.count))
+        show("  " + time + Terminal.paint(thread, [entry.thread == "main" ? .bold : .cyan], enabled: color) + entry.text)
     }
-    private let entries = LockedValue<[Entry]>([])
-    private let start = LockedValue(ContinuousClock.now)
-
-    /// Forgets every entry and starts the clock again.
-    func open() {
-        entries.withLock { $0.removeAll() }
-        start.withLock { $0 = .now }
-    }
-
-    /// Adds an entry, noting the time and the calling thread.
-    func write(_ text: String) {
-        let entry = Entry(time: .now, thread: threadName(), text: text)
-        entries.withLock { $0.append(entry) }
-    }
-
-    /// Prints the entries as a table, oldest first.
-    func show() {
-        let origin = start.withLock { $0 }
-        let sorted = entries.withLock { $0 }.sorted { $0.time < $1.time }
-        print("  " + Terminal.paint(padded("time", 11) + padded("thread", 11) + "what happened", .dim))
-        for entry in sorted {
-            let thread = Terminal.paint(padded(entry.thread, 11), entry.thread == "main" ? .bold : .cyan)
-            print("  " + padded((entry.time - origin).readable, 11) + thread + entry.text)
-        }
-    }
-}
-let diary = Diary()
-
-/// `text` padded with spaces to `width` columns.
-func padded(_ text: String, _ width: Int) -> String {
-    text + String(repeating: " ", count: max(0, width - text.count))
 }
 
 lesson(info)
@@ -86,123 +56,86 @@ say("""
     `wait`. A callback turns this around. You give the future a function, and the future calls \
     it when it is done, so nobody has to sit and wait. Python: `future.add_done_callback(fn)`.
 
-    The lesson's server at \(base) answers each page after about \(pageDelay.readable). \
-    Callbacks write in a diary that notes the time and the thread, printed after each part.
+    The lesson's server at \(base) answers each page after the delay the lesson asks for \
+    (`?delay=`), given in each section. Callbacks write in a `diary` that notes the time and the \
+    thread; it is printed after each part.
     """)
 
-// MARK: - 1
-
-section("1. addDoneCallback, and which thread runs it")
+section("addDoneCallback, and which thread runs it")
+let firstFactors = [1.5, 0.5, 1.0]
 say("""
-    Three downloads, each with a callback. The main thread adds the callbacks and moves on; it \
-    never calls `result()` itself. The callback gets the future as its argument and reads the \
-    page from it (done, so `result()` does not block).
+    Three downloads, taking \(delays(firstFactors)), each with a callback. The main thread adds \
+    the callbacks and moves on; it never calls `result()` itself. The callback gets the future \
+    as its argument and reads the page from it (done, so `result()` does not block).
     """)
 code(
-    swift: """
-        let future = try pool.submit { try fetch(url) }
-        future.addDoneCallback { future in
-            let page = try future.result()
-            print(page.body.count, ThreadPoolExecutor.currentWorkerName)
-        }
-        """,
+    snippet: "callback",
     python: """
-        future = pool.submit(fetch, url)
-        def report(future):
-            page = future.result()
-            print(len(page), current_thread().name)
-        future.add_done_callback(report)
+        for number, url in enumerate(urls):
+            future = pool.submit(fetch, url)
+            def callback(future, number=number):
+                page = future.result()
+                diary.write(f"page {number} is done")
+            future.add_done_callback(callback)
         """)
 diary.open()
 try withThreadPool(maxWorkers: 3, threadNamePrefix: "worker") { pool in
-    for (number, factor) in [(0, 1.5), (1, 0.5), (2, 1.0)] {
-        let url = pageURL(number, factor: factor)
-        let future = try pool.submit { try fetch(url) }
-        future.addDoneCallback { future in
-            diary.write("callback: page \(number) is done, \(try future.result().body.count) bytes")
-        }
-    }
+    try downloadWithCallbacks(firstFactors.enumerated().map { pageURL($0.offset, factor: $0.element) }, on: pool)
     diary.write("submitted 3 downloads with a callback each")
     diary.write("leaving withThreadPool, which waits for the pool")
 }
-diary.show()
+showDiary()
 say("""
     Each callback ran on the worker thread that had just finished the task, right after it, \
     in the order the downloads finished. The main thread did nothing for them. Keep callbacks \
     short: while one runs, its worker takes no new task.
     """)
 
-// MARK: - 2
-
-section("2. A callback on a future that is already done")
+section("A callback on a future that is already done")
 say("""
     If the future is already done when you add the callback, there is nothing to wait for: \
     `addDoneCallback` calls it at once, on your own thread, before it returns. The same goes \
-    for `cancel()`: callbacks of a cancelled future run on the thread that cancelled it.
+    for `cancel()`: callbacks of a cancelled future run on the thread that cancelled it. One \
+    worker, pages of \((pageDelay * 0.5).readable) each:
     """)
 code(
-    swift: """
-        _ = try finished.result()          // done now
-        finished.addDoneCallback { _ in ... }   // runs here, now
-
-        queued.addDoneCallback { _ in ... }
-        queued.cancel()                    // runs the callback
-        """,
+    snippet: "already-done",
     python: """
+        finished = pool.submit(fetch, page3)
         finished.result()
-        finished.add_done_callback(fn)
+        diary.write("page 3 is done")
+        finished.add_done_callback(note_page3)
+        diary.write("add_done_callback returned")
 
-        queued.add_done_callback(fn)
-        queued.cancel()
+        busy = pool.submit(fetch, page4)
+        queued = pool.submit(fetch, page5)
+        queued.add_done_callback(note_page5)
+        diary.write("calling cancel()")
+        cancelled = queued.cancel()
+        diary.write(f"cancel() returned {cancelled}")
+        busy.result()
         """)
 diary.open()
 try withThreadPool(maxWorkers: 1, threadNamePrefix: "worker") { pool in
-    let finished = try pool.submit { try fetch(pageURL(3, factor: 0.5)) }
-    _ = try finished.result()
-    diary.write("page 3 is done; calling addDoneCallback")
-    finished.addDoneCallback { _ in diary.write("callback of page 3") }
-    diary.write("addDoneCallback returned")
-
-    let busy = try pool.submit { try fetch(pageURL(4, factor: 0.5)) }
-    let queued = try pool.submit { try fetch(pageURL(5, factor: 0.5)) }
-    queued.addDoneCallback { future in diary.write("callback of page 5: isCancelled = \(future.isCancelled)") }
-    diary.write("page 5 is queued behind page 4; calling cancel()")
-    let cancelled = queued.cancel()
-    diary.write("cancel() returned \(cancelled)")
-    _ = try busy.result()
+    try callbacksThatRunHere(page3: pageURL(3, factor: 0.5), page4: pageURL(4, factor: 0.5), page5: pageURL(5, factor: 0.5), on: pool)
 }
-diary.show()
+showDiary()
 say("""
     All of it happened on `main`, in program order: the callback ran inside `addDoneCallback`, \
     and inside `cancel()`. So a callback must be safe to run on any thread, yours included.
     """)
 
-// MARK: - 3
-
-section("3. Chaining: a callback that submits the next step")
+section("Chaining: a callback that submits the next step")
+let chainFactors = [1.0, 0.5, 0.75]
 say("""
-    A callback may start the next piece of work. Here each finished download submits a second \
-    task that saves the page to a file in a temporary folder. The main thread wants to know \
-    when the whole chain is over, so it makes a future of its own for each page, `Future()`, \
-    which the last step completes with `setResult` (or `setException`): the same calls an \
-    executor uses to complete the futures it hands out.
+    A callback may start the next piece of work. Here each finished download (\(delays(chainFactors))) \
+    submits a second task that saves the page to a file in a temporary folder. The main thread \
+    wants to know when the whole chain is over, so it makes a future of its own for each page, \
+    `Future()`, which the last step completes with `setResult` (or `setException`): the same \
+    calls an executor uses to complete the futures it hands out.
     """)
 code(
-    swift: """
-        let saved = Future<String>()    // completed at the end of the chain
-        let download = try pool.submit { try fetch(url) }
-        download.addDoneCallback { download in
-            do {
-                let page = try download.result()
-                try pool.submit {
-                    try saved.setResult(try save(page))
-                }
-            } catch {
-                try saved.setException(error)
-            }
-        }
-        print(try saved.result())        // waits for both steps
-        """,
+    snippet: "chain",
     python: """
         saved = Future()
         download = pool.submit(fetch, url)
@@ -214,56 +147,26 @@ code(
             except Exception as error:
                 saved.set_exception(error)
         download.add_done_callback(next_step)
-        print(saved.result())
         """)
-
-/// Step 2 of the chain: writes the page into `folder` and returns the file's name and size.
-func save(_ page: HTTPResponse, number: Int, in folder: URL) throws -> String {
-    let file = folder.appendingPathComponent("page-\(number).txt")
-    try Data(page.body).write(to: file)
-    let size = try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int ?? -1
-    diary.write("saved \(file.lastPathComponent), \(size) bytes on disk")
-    return file.lastPathComponent
-}
-
-let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lesson06-\(UUID().uuidString.prefix(8))")
-try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+let folder = makeTemporaryFolder("lesson06")
 diary.open()
 try withThreadPool(maxWorkers: 3, threadNamePrefix: "worker") { pool in
-    var savedFiles: [Future<String>] = []
-    for (number, factor) in [(6, 1.0), (7, 0.5), (8, 0.75)] {
-        let url = pageURL(number, factor: factor)
-        let saved = Future<String>()
-        let download = try pool.submit { try fetch(url) }
-        download.addDoneCallback { download in
-            do {
-                let page = try download.result()
-                diary.write("page \(number) downloaded; callback submits the save")
-                try pool.submit {
-                    do { try saved.setResult(try save(page, number: number, in: folder)) } catch { try saved.setException(error) }
-                }
-            } catch {
-                try saved.setException(error)
-            }
-        }
-        savedFiles.append(saved)
+    let chains = try chainFactors.enumerated().map { index, factor in
+        try downloadThenSave(pageURL(6 + index, factor: factor), number: 6 + index, into: folder, on: pool)
     }
-    for saved in savedFiles { _ = try saved.result() }
+    for saved in chains { _ = try saved.result() }
     diary.write("every chain is complete")
 }
-diary.show()
-let savedNames = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-result("files in the temporary folder", savedNames.joined(separator: ", "))
-try FileManager.default.removeItem(at: folder)
+showDiary()
+result("files in the temporary folder", listDirectory(folder).joined(separator: ", "))
+removeTree(folder)
 say("""
     The main thread waited once per page, on the future at the end of its chain, and only then \
     left `withThreadPool`. That order matters: a pool that is shut down refuses new tasks, so a \
     callback that submits after the shutdown would get `ShutdownError`.
     """)
 
-// MARK: - 4
-
-section("4. Callbacks that share state need a lock")
+section("Callbacks that share state need a lock")
 say("""
     Callbacks of different futures may run at the same moment on different workers. Any state \
     they share must be protected; Swift 6 will not compile a callback that mutates a plain \
@@ -271,16 +174,7 @@ say("""
     way inside. Eight downloads on four workers, some failing:
     """)
 code(
-    swift: """
-        let tally = LockedValue((ok: 0, failed: 0))
-        future.addDoneCallback { future in
-            let failed = (try? future.exception()) != nil
-            tally.withLock {
-                if failed { $0.failed += 1 } else { $0.ok += 1 }
-            }
-            progress.advance()
-        }
-        """,
+    snippet: "tally",
     python: """
         lock = threading.Lock()
         tally = {"ok": 0, "failed": 0}
@@ -289,80 +183,50 @@ code(
             with lock:
                 tally[key] += 1
             progress.advance()
+        future.add_done_callback(count)
         """)
 let tally = LockedValue((ok: 0, failed: 0))
 let progress = ProgressBar(total: 8, title: "downloads")
 try withThreadPool(maxWorkers: 4, threadNamePrefix: "worker") { pool in
     for number in 0..<8 {
         let url = pageURL(number, factor: [0.4, 0.7, 1.0][number % 3]) + (number % 3 == 2 ? "&status=503" : "")
-        let future = try pool.submit { try fetch(url) }
-        future.addDoneCallback { future in
-            let failed = (try? future.exception()) != nil
-            tally.withLock { if failed { $0.failed += 1 } else { $0.ok += 1 } }
-            progress.advance()
-        }
+        countOutcome(of: try pool.submit { try fetch(url) }, in: tally, progress: progress)
     }
 }
 let counts = tally.withLock { $0 }
 result("succeeded, failed", "\(counts.ok), \(counts.failed)")
 
-// MARK: - 5
-
-section("5. A callback that throws")
+section("A callback that throws")
 say("""
     A callback has nobody to throw to: it runs on some worker, long after the code that added \
     it has moved on. So the error is reported (by default, one line on standard error; Python \
     logs it) and then forgotten; the next callbacks still run, and the pool carries on. Below, \
     the lesson installs its own report handler to show the report here, then restores the \
-    default.
+    default. Pages of \((pageDelay * 0.5).readable):
     """)
 code(
-    swift: """
-        FutureDiagnostics.setHandler { report in
-            print("reported:", report.message)
-        }
-        future.addDoneCallback { _ in throw BadCallback() }
-        future.addDoneCallback { _ in print("still runs") }
-        // ... later
-        FutureDiagnostics.setHandler(nil)   // the default again
-        """,
+    snippet: "throwing",
     python: """
         # Python logs it instead:
         # ERROR:concurrent.futures:exception
         #   calling callback for <Future ...>
-        future.add_done_callback(bad_callback)
-        future.add_done_callback(still_runs)
+        with ThreadPoolExecutor(2) as pool:
+            future = pool.submit(fetch, url)
+            future.add_done_callback(bad_callback)
+            future.add_done_callback(still_runs)
+            future.result()
+            others = [pool.submit(fetch, u)
+                      for u in more]
+            for other in others:
+                other.result()
         """)
-
-/// The error the faulty callback throws.
-struct BadCallback: Error, CustomStringConvertible {
-    var description: String { "BadCallback: this callback is broken on purpose" }
-}
-
-let reports = LockedValue<[FutureDiagnostics.Report]>([])
-FutureDiagnostics.setHandler { report in reports.withLock { $0.append(report) } }
 diary.open()
-let afterwards = try withThreadPool(maxWorkers: 2, threadNamePrefix: "worker") { pool in
-    let future = try pool.submit { try fetch(pageURL(9, factor: 0.5)) }
-    future.addDoneCallback { _ in
-        diary.write("first callback: about to throw")
-        throw BadCallback()
-    }
-    future.addDoneCallback { _ in diary.write("second callback: still runs") }
-    _ = try future.result()
-    // The pool is fine: more work goes through.
-    let more = try (0..<4).map { number in try pool.submit { try fetch(pageURL(10 + number, factor: 0.5)) } }
-    for future in more { _ = try future.result() }
-    diary.write("4 more downloads went through the same pool")
-    return pool.statistics
+let afterwards = try throwingCallback(pageURL(9, factor: 0.5), more: (10..<14).map { pageURL($0, factor: 0.5) })
+showDiary()
+for report in afterwards.reports {
+    resultBlock("reported (\(report.kind))", withShortAddresses(report.message))
 }
-FutureDiagnostics.setHandler(nil)
-diary.show()
-for report in reports.withLock({ $0 }) {
-    result("reported (\(report.kind))", "\(report.error)")
-    note(report.message)
-}
-result("the pool's statistics", "completed \(afterwards.completed), failed \(afterwards.failed)")
+result("the pool's statistics", "completed \(afterwards.statistics.completed), failed \(afterwards.statistics.failed)")
 say("""
     The throwing callback did not fail the task (it had already succeeded: failed is 0), did not \
     stop the second callback, and did not break the pool. But its error would be easy to miss in \
@@ -379,7 +243,7 @@ takeaways([
     "A callback that throws is reported by `FutureDiagnostics` and otherwise ignored: the other callbacks and the pool carry on.",
 ])
 exercise(
-    command: "swift run workbook check 06a",
-    description: "A progress counter fed by callbacks. Count succeeded, failed and cancelled tasks, "
-        + "safely from any thread.")
+    id: "06a", title: "A progress counter fed by callbacks",
+    description: "Count futures as they finish (succeeded, failed, cancelled) from done-callbacks, safely from "
+        + "many threads at once.")
 nextStep(command: "swift run lesson07")

@@ -3,116 +3,28 @@
 // A pool is born, works, and must be shut down. Scoped pools (Python's `with` statement),
 // `shutdown(wait:)`, reusing one pool instead of making many, how many threads a pool starts
 // and what they are called, per-thread set-up with an initializer, and the broken pool that a
-// failing initializer leaves behind.
+// failing initializer leaves behind. The code it shows is in Examples.swift.
 //
 //   swift run lesson10            normal speed (about 2 s)
 //   swift run lesson10 --fast     delays divided by 10
+//   swift run lesson10 --step     pause after each section (presenter mode)
 //   swift run lesson10 --help
 
 import ConcurrentFutures
-import SystemPlatform
 import LessonSupport
+import SystemPlatform  // threadCount
 
 let info = LessonInfo(
     number: 10, title: "Lifecycle",
     summary: "Scoped pools and shutdown(wait:), one pool reused versus a pool per batch, maxWorkers\n"
-        + "defaults, thread names, initializers, and a pool broken by a failing initializer.")
+        + "defaults, thread names, initializers, and a pool broken by a failing initializer.",
+    sections: [
+        "A scoped pool: withThreadPool", "shutdown(wait:) by hand", "One pool, many batches",
+        "How many workers? maxWorkers and its default", "Thread names", "An initializer: set-up once per thread",
+        "A broken pool", "Who owns the pool?",
+    ])
 let options = LessonOptions.parseOrExit(info)
 let pageDelay = options.scaled(.milliseconds(200))
-
-// MARK: - The code the lesson runs
-
-/// Downloads one page and returns its size. Blocking: the worker waits on the socket.
-func fetch(_ url: String) throws -> Int {
-    try HTTPClient.get(url, timeout: .seconds(10)).ensureSuccess().body.count
-}
-
-/// An error that a real program might throw halfway through using a pool.
-struct ValidationError: Error, CustomStringConvertible {
-    var description: String { "ValidationError: the batch is not worth finishing" }
-}
-
-/// An error from a file operation, with the system's explanation.
-struct FileError: Error, CustomStringConvertible {
-    let path: String
-    let code: Int32
-    var description: String { "cannot read \(path): \(String(cString: strerror(code)))" }
-}
-
-/// The whole content of the file at `path`.
-func readFile(_ path: String) throws -> [UInt8] {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw FileError(path: path, code: errno) }
-    defer { close(fd) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4_096)
-    while true {
-        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if count < 0 && errno == EINTR { continue }
-        guard count >= 0 else { throw FileError(path: path, code: errno) }
-        if count == 0 { return bytes }
-        bytes += buffer[..<count]
-    }
-}
-
-/// Writes `text` to a new file at `path`.
-func writeFile(_ path: String, _ text: String) {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    precondition(fd >= 0, "cannot create \(path)")
-    let bytes = Array(text.utf8)
-    _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-    close(fd)
-}
-
-/// The name the operating system gives the calling thread (what `top -H` shows).
-func systemThreadName() -> String {
-    currentThreadName()
-}
-
-extension String {
-    func trimmingTrailingNewline() -> String {
-        hasSuffix("\n") ? String(dropLast()) : self
-    }
-}
-
-/// How many threads this process has right now.
-func processThreadCount() -> Int {
-    threadCount()
-}
-
-/// The number of CPU cores this process may use (Python 3.13: `os.process_cpu_count()`). The
-/// process pool's default size is exactly that number, so the lesson borrows it.
-func usableCores() -> Int {
-    ProcessPoolExecutor.defaultMaxWorkers
-}
-
-/// A little CPU work: the kind of tiny task whose cost is dwarfed by starting a thread.
-func checksum(_ seed: Int) -> Int {
-    var value = seed
-    for _ in 0..<200 { value = (value &* 31 &+ 7) % 1_000_003 }
-    return value
-}
-
-/// Sleeps the calling thread.
-func pause(_ duration: Duration) {
-    let (seconds, attoseconds) = duration.components
-    var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
-    var remaining = timespec()
-    while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
-}
-
-/// Waits until `condition` holds, looking every millisecond, for at most `limit`.
-@discardableResult
-func waitUntil(_ limit: Duration = .seconds(2), _ condition: () -> Bool) -> Bool {
-    let clock = Stopwatch()
-    while !condition() {
-        if clock.elapsed > limit { return false }
-        pause(.milliseconds(1))
-    }
-    return true
-}
-
-// MARK: - The lesson
 
 lesson(info)
 say("""
@@ -122,15 +34,10 @@ say("""
     """)
 
 let server = try LocalHTTPServer(configuration: .init(pageSize: 1_024, pageDelay: pageDelay))
-let folder: String = {
-    var template = Array("/tmp/lesson10-XXXXXX".utf8CString)
-    guard let path = mkdtemp(&template) else { fatalError("mkdtemp failed") }
-    return String(cString: path)
-}()
-print()
+let folder = makeTemporaryFolder("lesson10")
 say("Pages come from the lesson's server at \(server.baseURL), \(pageDelay.readable) each; files go to \(folder).")
 
-section("1. A scoped pool: withThreadPool")
+section("A scoped pool: withThreadPool")
 say("""
     Python's `with ThreadPoolExecutor() as ex:` shuts the pool down when the block ends, \
     however it ends. `withThreadPool { pool in ... }` is the same: when the closure returns or \
@@ -138,56 +45,33 @@ say("""
     exit. Below, the body submits 4 downloads and then throws before reading any result.
     """)
 code(
-    swift: """
-        do {
-            try withThreadPool(maxWorkers: 4) { pool in
-                for url in urls {
-                    try pool.submit { try fetch(url) }
-                }
-                throw ValidationError()
-            }
-        } catch {
-            print(error)
-        }
-        """,
+    snippet: "scoped",
     python: """
-        try:
-            with ThreadPoolExecutor(4) as ex:
-                for url in urls:
-                    ex.submit(fetch, url)
-                raise ValidationError()
-        except ValidationError as e:
-            print(e)
+        with ThreadPoolExecutor(4) as ex:
+            for url in urls:
+                ex.submit(fetch_and_count, url)
+            threads_inside(threading.active_count())
+            raise ValidationError()
         """)
-let threadsBefore = processThreadCount()
+let threadsBefore = threadCount()
 let downloadsFinished = LockedValue(0)
-let threadsInside = LockedValue(0)
+var threadsInside = 0
 let scopedClock = Stopwatch()
 do {
-    try withThreadPool(maxWorkers: 4) { pool in
-        for url in server.pageURLs(count: 4) {
-            try pool.submit {
-                _ = try fetch(url)
-                downloadsFinished.withLock { $0 += 1 }
-            }
-        }
-        waitUntil { pool.statistics.liveWorkers == 4 }
-        threadsInside.withLock { $0 = processThreadCount() }
-        throw ValidationError()
-    }
+    try submitThenThrow(server.pageURLs(count: 4), finished: downloadsFinished) { threadsInside = $0 }
 } catch {
     result("caught after \(scopedClock.elapsed.readable)", "\(error)")
 }
 result("downloads finished by then", "\(downloadsFinished.withLock { $0 }) of 4")
-waitUntil { processThreadCount() <= threadsBefore }
-result("threads in this process: before, inside, after", "\(threadsBefore), \(threadsInside.withLock { $0 }), \(processThreadCount())")
+waitUntil { threadCount() <= threadsBefore }
+result("threads in this process: before, inside, after", "\(threadsBefore), \(threadsInside), \(threadCount())")
 say("""
     The error reached the `catch` only after the four downloads had finished and the four worker \
     threads had exited: leaving the scope means "shut down and wait", even on the error path. \
     (The other threads of the process belong to the lesson's web server.)
     """)
 
-section("2. shutdown(wait:) by hand")
+section("shutdown(wait:) by hand")
 say("""
     A pool that lives longer than one block (in an object, for the whole program) is shut down \
     by calling `shutdown` yourself. `wait: true` (the default) blocks until every submitted task \
@@ -195,64 +79,44 @@ say("""
     the queue on their own. Either way, the pool accepts nothing new.
     """)
 code(
-    swift: """
-        let pool = try ThreadPoolExecutor(maxWorkers: 4)
-        let futures = try urls.map { url in
-            try pool.submit { try fetch(url) }
-        }
-        pool.shutdown(wait: false)
-        _ = try wait(futures)    // still all finish
-        try pool.submit { ... }  // ShutdownError
-        """,
+    snippet: "manual",
     python: """
         ex = ThreadPoolExecutor(max_workers=4)
         futures = [ex.submit(fetch, url)
                    for url in urls]
         ex.shutdown(wait=False)
+        report("shutdown(wait=False) returned")
         wait(futures)            # still all finish
-        ex.submit(...)           # RuntimeError
+        report("all downloads finished")
+        try:
+            ex.submit(lambda: 42)
+        except RuntimeError as error:
+            refused(error)
         """)
-let manualPool = try ThreadPoolExecutor(maxWorkers: 4)
-let manualFutures = try server.pageURLs(count: 4).map { url in try manualPool.submit { try fetch(url) } }
 let noWaitClock = Stopwatch()
-manualPool.shutdown(wait: false)
-result("shutdown(wait: false) returned after", noWaitClock.elapsed.readable)
-_ = try wait(manualFutures)
-result("all 4 downloads finished after", "\(noWaitClock.elapsed.readable) (\(manualFutures.count { !$0.isCancelled && $0.isDone }) done)")
-do {
-    try manualPool.submit { 42 }
-} catch {
+try shutDownWithoutWaiting(server.pageURLs(count: 4)) { moment in
+    result(moment + " after", noWaitClock.elapsed.readable)
+} refused: { error in
     resultBlock("submit after shutdown", "\(error)")
 }
 let waitingPool = try ThreadPoolExecutor(maxWorkers: 4)
-for url in server.pageURLs(count: 4) { try waitingPool.submit { try fetch(url) } }
+for url in server.pageURLs(count: 4) { try waitingPool.submit { try fetch(url).body.count } }
 let waitClock = Stopwatch()
 waitingPool.shutdown(wait: true)
 result("shutdown(wait: true) on a fresh batch returned after", waitClock.elapsed.readable)
 waitingPool.shutdown()
 note("Calling `shutdown` a second time is harmless; it returns at once.")
 
-section("3. One pool, many batches")
+section("One pool, many batches")
 let batchCount = options.fast ? 30 : 200
 say("""
     Starting a thread costs a system call, a stack and some scheduler bookkeeping: tens of \
     microseconds. A program that makes a new pool for every batch of work pays that again and \
-    again. Here are \(batchCount) batches of 8 tiny tasks, done both ways. The observer counts \
-    how many different worker threads ran them.
+    again. Here are \(batchCount) batches of 8 tiny tasks (`checksum`), done both ways. The \
+    observer, `names.record`, collects the names of the worker threads that ran them.
     """)
 code(
-    swift: """
-        for batch in batches {            // a pool per batch
-            try withThreadPool(maxWorkers: 4) { pool in
-                _ = try Array(pool.map(batch, checksum))
-            }
-        }
-        try withThreadPool(maxWorkers: 4) { pool in
-            for batch in batches {        // one pool for all
-                _ = try Array(pool.map(batch, checksum))
-            }
-        }
-        """,
+    snippets: ["pool-per-batch", "one-pool"],
     python: """
         for batch in batches:
             with ThreadPoolExecutor(4) as ex:
@@ -263,32 +127,10 @@ code(
                 list(ex.map(checksum, batch))
         """)
 let batches = (0..<batchCount).map { batch in Array((batch * 8)..<(batch * 8 + 8)) }
-
-/// Collects the names of the workers that started tasks.
-final class WorkerNames: Sendable {
-    private let names = LockedValue(Set<String>())
-    @Sendable func record(_ event: TaskEvent) {
-        if case .started(let worker) = event.kind { names.withLock { _ = $0.insert(worker) } }
-    }
-    var count: Int { names.withLock { $0.count } }
-}
-
 let perBatchNames = WorkerNames()
-let perBatchClock = Stopwatch()
-for (index, batch) in batches.enumerated() {
-    try withThreadPool(maxWorkers: 4, threadNamePrefix: "batch\(index)", observer: perBatchNames.record) { pool in
-        _ = try Array(pool.map(batch, checksum))
-    }
-}
-let perBatchTime = perBatchClock.elapsed
+let (_, perBatchTime) = try Stopwatch.measure { try poolPerBatch(batches, names: perBatchNames) }
 let sharedNames = WorkerNames()
-let sharedClock = Stopwatch()
-try withThreadPool(maxWorkers: 4, threadNamePrefix: "shared", observer: sharedNames.record) { pool in
-    for batch in batches {
-        _ = try Array(pool.map(batch, checksum))
-    }
-}
-let sharedTime = sharedClock.elapsed
+let (_, sharedTime) = try Stopwatch.measure { try onePoolForAll(batches, names: sharedNames) }
 result("a new pool per batch", "\(perBatchTime.readable), \(perBatchNames.count) threads started")
 result("one pool for every batch", "\(sharedTime.readable), \(sharedNames.count) threads started")
 result("one pool is faster by", Stopwatch.speedUp(from: perBatchTime, to: sharedTime))
@@ -298,8 +140,8 @@ say("""
     and shut it down once at the end.
     """)
 
-section("4. How many workers? maxWorkers and its default")
-let cores = usableCores()
+section("How many workers? maxWorkers and its default")
+let cores = usableCoreCount()
 say("""
     Without `maxWorkers`, a pool may grow to `min(32, cores + 4)` threads, Python's default since \
     3.8: enough to keep every core busy while a few threads wait for I/O, and capped so that a \
@@ -307,27 +149,22 @@ say("""
     front: threads start one at a time, only when a task arrives and no worker is free.
     """)
 code(
-    swift: """
-        ThreadPoolExecutor.defaultMaxWorkers
-        let pool = try ThreadPoolExecutor()
-        """,
+    snippet: "default-size",
     python: """
-        min(32, (os.process_cpu_count() or 1) + 4)
-        ex = ThreadPoolExecutor()
+        ex = ThreadPoolExecutor()  # min(32, os.process_cpu_count() + 4)
+        for number in range(3):
+            ex.submit(checksum, number).result()
+        report("threads after 3 tasks", len(ex._threads))
+        burst = [ex.submit(fetch, url) for url in urls]
+        wait(burst)
+        report("threads after the burst", len(ex._threads))
+        ex.shutdown()
         """)
 result("cores this process may use", "\(cores)")
 result("ThreadPoolExecutor.defaultMaxWorkers", "\(ThreadPoolExecutor.defaultMaxWorkers)")
-let defaultPool = try ThreadPoolExecutor()
-for number in 0..<3 {
-    _ = try defaultPool.submit { checksum(number) }.result()
-}
-result("threads after 3 tasks, one after another", "\(defaultPool.statistics.liveWorkers)")
 server.resetStatistics()
-let burst = try server.pageURLs(count: 12).map { url in try defaultPool.submit { try fetch(url) } }
-_ = try wait(burst)
-result("threads after 12 downloads at once", "\(defaultPool.statistics.liveWorkers)")
+try growDefaultPool(server.pageURLs(count: 12)) { label, threads in result(label, "\(threads)") }
 result("most downloads the server saw at once", "\(server.statistics.peakConcurrentRequests)")
-defaultPool.shutdown()
 say("""
     Tasks run one after another reuse the same idle thread. The burst of 12 downloads grew the \
     pool to its ceiling of \(ThreadPoolExecutor.defaultMaxWorkers); the rest waited in the queue. \
@@ -335,32 +172,26 @@ say("""
     computation use about one thread per core (lesson 11).
     """)
 
-section("5. Thread names")
+section("Thread names")
 say("""
     Every worker thread has a name: `ThreadPoolExecutor-<pool>_<n>` by default, or your prefix \
     with `_<n>`. Names show up in timelines, logs, debuggers and `top`, so a good prefix tells \
-    you which pool a busy thread belongs to. A task can ask for its own worker's name.
+    you which pool a busy thread belongs to. A task can ask for its own worker's name; \
+    `currentThreadName()` asks the system.
     """)
 code(
-    swift: """
-        let pool = try ThreadPoolExecutor(
-            threadNamePrefix: "thumbnailer")
-        try pool.submit {
-            ThreadPoolExecutor.currentWorkerName
-        }
-        """,
+    snippet: "names",
     python: """
-        ex = ThreadPoolExecutor(
-            thread_name_prefix="thumbnailer")
-        ex.submit(
-            lambda: threading.current_thread().name)
+        with ThreadPoolExecutor(1,
+                thread_name_prefix=prefix) as ex:
+            name = ex.submit(
+                lambda: threading.current_thread().name
+            ).result()
         """)
 for prefix in ["", "downloader", "thumbnail-maker"] {
-    let names = try withThreadPool(maxWorkers: 1, threadNamePrefix: prefix) { pool in
-        try pool.submit { (ThreadPoolExecutor.currentWorkerName ?? "?", systemThreadName()) }.result()
-    }
+    let names = try workerNames(prefix: prefix)
     let shown = prefix.isEmpty ? "(none)" : "\"\(prefix)\""
-    result("prefix \(shown)", "\(names.0) (the system: \(names.1))")
+    result("prefix \(shown)", "\(names.pool ?? "?") (the system: \(names.system))")
 }
 result("currentWorkerName on the main thread", ThreadPoolExecutor.currentWorkerName ?? "nil")
 say("""
@@ -368,76 +199,54 @@ say("""
     library keeps the `_<n>` that tells workers apart); `currentWorkerName` always has the full name.
     """)
 
-section("6. An initializer: set-up once per thread")
+section("An initializer: set-up once per thread")
 say("""
     An `initializer` runs on each new worker thread before it takes its first task: the place \
     for per-thread set-up such as opening a connection, loading settings or warming a cache. \
     Here it reads a settings file from the lesson's folder. A pool of 3 threads runs 9 tasks.
     """)
 code(
-    swift: """
-        let pool = try ThreadPoolExecutor(maxWorkers: 3,
-            initializer: { try loadSettings(path) })
-        """,
+    snippet: "initializer",
     python: """
-        ex = ThreadPoolExecutor(max_workers=3,
-            initializer=load_settings, initargs=(path,))
+        with ThreadPoolExecutor(max_workers=3,
+                thread_name_prefix="worker",
+                initializer=load_settings,
+                initargs=(settings_path, log)) as ex:
+            list(ex.map(fetch, urls))
         """)
 let settingsPath = folder + "/settings.conf"
-writeFile(settingsPath, "timeout = 5\nretries = 2\n")
+try writeFile(settingsPath, Array("timeout = 5\nretries = 2\n".utf8))
 let setupLog = LockedValue<[String]>([])
-
-/// What the initializer does: read the settings, note which thread did.
-func loadSettings(_ path: String, log: LockedValue<[String]>) throws {
-    let bytes = try readFile(path)
-    let worker = ThreadPoolExecutor.currentWorkerName ?? "?"
-    log.withLock { $0.append("\(worker) read \(bytes.count) bytes of settings") }
-}
-
-try withThreadPool(maxWorkers: 3, threadNamePrefix: "worker", initializer: { try loadSettings(settingsPath, log: setupLog) }) { pool in
-    let urls = server.pageURLs(count: 9)
-    _ = try Array(pool.map(urls, fetch))
-}
+try downloadWithSettings(server.pageURLs(count: 9), settingsPath: settingsPath, log: setupLog)
 for line in setupLog.withLock({ $0 }).sorted() { result("initializer", line) }
 result("tasks run", "9, initializer calls: \(setupLog.withLock { $0.count })")
 
-section("7. A broken pool")
+section("A broken pool")
 say("""
     If the initializer throws, the thread cannot be trusted with tasks, and neither can the \
     pool: it becomes broken. Tasks waiting in its queue fail with `BrokenThreadPool`, and every \
     later `submit` throws it. Below, the settings file has been deleted before the pool starts.
     """)
 code(
-    swift: """
-        do {
-            try future.result()
-        } catch let error as any BrokenExecutor {
-            print(error)
-        }
-        """,
+    snippet: "broken",
     python: """
+        ex = ThreadPoolExecutor(2, initializer=load_settings,
+                                initargs=(settings_path, log))
+        doomed = ex.submit(fetch, url)
         try:
-            future.result()
-        except BrokenExecutor as e:
-            print(e)
+            doomed.result()
+        except BrokenExecutor as error:
+            report(error)
+        try:
+            ex.submit(lambda: 1)
+        except BrokenExecutor as error:
+            report(type(error))
+        ex.shutdown()
         """)
 unlink(settingsPath)
 let diagnostics = LockedValue<[String]>([])
 FutureDiagnostics.setHandler { report in diagnostics.withLock { $0.append(report.message) } }
-let brokenPool = try ThreadPoolExecutor(
-    maxWorkers: 2, threadNamePrefix: "worker", initializer: { try loadSettings(settingsPath, log: setupLog) })
-let doomed = try brokenPool.submit { try fetch(server.url("/page/0")) }
-do {
-    _ = try doomed.result()
-} catch let error as any BrokenExecutor {
-    resultBlock("the first task's result() threw", "\(error)")
-}
-do {
-    try brokenPool.submit { 1 }
-} catch {
-    result("a later submit", "throws \(type(of: error))")
-}
-brokenPool.shutdown()
+try useBrokenPool(server.url("/page/0"), settingsPath: settingsPath, log: setupLog) { label, value in resultBlock(label, value) }
 FutureDiagnostics.setHandler(nil)
 for message in diagnostics.withLock({ $0 }) {
     note("Reported through FutureDiagnostics (standard error by default): " + message)
@@ -449,7 +258,7 @@ say("""
     recovers.
     """)
 
-section("8. Who owns the pool?")
+section("Who owns the pool?")
 say("""
     Choose one owner for each pool: a `withThreadPool` block for work that fits in one place, \
     or a long-lived object (a service, a downloader) that creates the pool when it starts and \
@@ -459,7 +268,7 @@ say("""
     """)
 
 server.stop()
-_ = rmdir(folder)
+removeTree(folder)
 
 takeaways([
     "`withThreadPool { pool in ... }` is Python's `with ThreadPoolExecutor() as ex:`: on exit, even by an error, it shuts the pool down and waits for its tasks.",
@@ -470,6 +279,7 @@ takeaways([
     "An `initializer` runs once per thread; if it throws, the pool is broken for good (`BrokenThreadPool`).",
 ])
 exercise(
-    command: "swift run workbook check 10a",
-    description: "a long-lived service object that owns a pool: it creates the pool once, serves many requests with it, and shuts it down properly when closed.")
+    id: "10a", title: "A service that owns its pool",
+    description: "A long-lived service with its own named, warmed-up pool: `close` waits and frees the "
+        + "threads, `abort` cancels the queue.")
 nextStep(command: "swift run lesson11")

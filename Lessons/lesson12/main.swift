@@ -3,102 +3,45 @@
 // Six classic ways to get pools wrong, each shown happening on this machine and then fixed:
 // the wrong executor for the job, too many workers, a task waiting for another task of the
 // same full pool (a deadlock), shared mutable state, an error nobody looked at, and a pool
-// nobody shut down.
+// nobody shut down. The code it shows is in Examples.swift.
 //
 //   swift run lesson12            normal speed (about 4 s)
 //   swift run lesson12 --fast     smaller jobs, delays divided by 10
+//   swift run lesson12 --step     pause after each section (presenter mode)
 //   swift run lesson12 --help
 
 import ConcurrentFutures
-import SystemPlatform
 import LessonSupport
+import SystemPlatform  // resourceUsage, threadCount
 
-// MARK: - Worker processes start here (lesson 11)
-
-/// A tiny computation, registered so that a process pool can run it (section 1).
-enum Square: ProcessTask {
-    static func run(_ x: Int) -> Int { x * x }
-}
-
-// The entry-point guard: in a worker process this serves the pool and never returns.
+// The entry-point guard (lesson 11): in a worker process this serves the pool and never returns.
 ProcessPoolExecutor.runWorkerIfRequested(tasks: [Square.self])
 
 let info = LessonInfo(
     number: 12, title: "Pitfalls",
     summary: "Six classic mistakes with pools, each happening live and then fixed: the wrong executor,\n"
-        + "too many workers, a deadlock, shared state, an ignored error, and no shutdown.")
+        + "too many workers, a deadlock, shared state, an ignored error, and no shutdown.",
+    sections: [
+        "The wrong executor for the job", "Too many workers", "A task waiting for a task of the same pool",
+        "Shared mutable state", "An error nobody looked at", "Forgetting to shut down",
+    ])
 let options = LessonOptions.parseOrExit(info)
 let pageDelay = options.scaled(.milliseconds(100))
 
-// MARK: - The code the lesson runs
-
-/// Downloads one page and returns its bytes.
-func download(_ url: String) throws -> [UInt8] {
-    try HTTPClient.get(url, timeout: .seconds(10)).ensureSuccess().body
-}
-
-/// A quick digest of some bytes: the "parse" stage of the pipeline in section 3.
-func digest(_ bytes: [UInt8]) -> Int {
-    bytes.reduce(17) { ($0 &* 31 &+ Int($1)) & 0xFFFF_FFFF }
-}
-
-/// Counts the primes in `range` by trial division: pure CPU work.
-func countPrimes(in range: Range<Int>) -> Int {
-    var count = 0
-    for candidate in range where candidate >= 2 {
-        var divisor = 2
-        var isPrime = true
-        while divisor * divisor <= candidate {
-            if candidate % divisor == 0 { isPrime = false; break }
-            divisor += 1
-        }
-        if isPrime { count += 1 }
+/// Shows what the compiler printed, as text, wrapped to fit the screen.
+func compilerSays(_ message: String) {
+    let color = Terminal.isColorEnabled
+    show("  " + Terminal.paint("swift build", [.dim], enabled: color))
+    for line in Narrator.wrap(message, columns: min(Terminal.width, Narrator.maximumProseWidth) - 6) {
+        show("  " + Terminal.paint("│ ", [.dim], enabled: color) + Terminal.paint(line, [.red], enabled: color))
     }
-    return count
-}
-
-/// CPU time used and context switches suffered by this process so far.
-func resourceUsage() -> (cpu: Duration, involuntarySwitches: Int) {
-    resourceUsage(of: .currentProcess)
-}
-
-/// How many threads this process has right now.
-func processThreadCount() -> Int {
-    threadCount()
-}
-
-/// Sleeps the calling thread.
-func pause(_ duration: Duration) {
-    let (seconds, attoseconds) = duration.components
-    var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
-    var remaining = timespec()
-    while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
-}
-
-/// Shows what the compiler printed, as text (long lines wrapped by hand to fit the screen).
-func compilerSays(_ lines: [String]) {
-    print("  " + Terminal.paint("swift build", .dim))
-    for line in lines { print("  " + Terminal.paint("│ ", .dim) + Terminal.paint(line, .red)) }
-    print()
-}
-
-/// 1234567 as "1,234,567".
-func grouped(_ number: Int) -> String {
-    let digits = String(number.magnitude)
-    var text = ""
-    for (index, digit) in digits.enumerated() {
-        if index > 0 && (digits.count - index) % 3 == 0 { text += "," }
-        text.append(digit)
-    }
-    return (number < 0 ? "-" : "") + text
+    show("")
 }
 
 /// The verdict line of each pitfall.
 func fixed(_ text: String) {
     say("✔ Fix: " + text)
 }
-
-// MARK: - The lesson
 
 lesson(info)
 say("""
@@ -107,54 +50,36 @@ say("""
     below makes one mistake on purpose, shows what it does on this machine, then fixes it.
     """)
 let server = try LocalHTTPServer(configuration: .init(pageSize: 4_096, pageDelay: pageDelay))
-print()
-say("The lesson's web server is at \(server.baseURL); each page takes \(pageDelay.readable).")
+let base = server.baseURL
+say("The lesson's web server is at \(base); each page takes \(pageDelay.readable).")
 
-// MARK: 1. The wrong executor
-
-section("1. The wrong executor for the job")
+section("The wrong executor for the job")
 let tinyCount = options.fast ? 200 : 2_000
 let tinyChunk = tinyCount / 10
 say("""
     A process pool sends every call to another process: the input is encoded, written to a \
     socket, decoded, the answer travels back the same way. That is worth it for big, isolated \
     jobs (lesson 11), and ruinous for tiny ones. Here are \(tinyCount) squares, one call each, \
-    on a process pool of 2; then the same on a thread pool of 2.
+    on a process pool of 2; then in chunks of \(tinyChunk) (`chunk`); then on a thread pool of 2.
     """)
 code(
-    swift: """
-        try withProcessPool(tasks: [Square.self],
-                            maxWorkers: 2) { pool in
-            try Array(pool.map(Square.self, numbers))
-        }
-        try withThreadPool(maxWorkers: 2) { pool in
-            try Array(pool.map(numbers) { $0 * $0 })
-        }
-        """,
+    snippets: ["process-squares", "chunked-squares", "thread-squares"],
     python: """
         with ProcessPoolExecutor(2) as ex:
-            list(ex.map(square, numbers))
+            squares = list(ex.map(square, numbers))
+
+        with ProcessPoolExecutor(2) as ex:
+            squares = list(ex.map(square, numbers,
+                                  chunksize=chunk))
 
         with ThreadPoolExecutor(2) as ex:
-            list(ex.map(square, numbers))
+            squares = list(ex.map(square, numbers))
         """)
 let numbers = Array(0..<tinyCount)
 let expectedSquares = numbers.map { $0 * $0 }
-let (processSquares, processTime) = try Stopwatch.measure {
-    try withProcessPool(tasks: [Square.self], maxWorkers: 2, workerOutput: .discard) { pool in
-        try Array(pool.map(Square.self, numbers))
-    }
-}
-let (chunkedSquares, chunkedTime) = try Stopwatch.measure {
-    try withProcessPool(tasks: [Square.self], maxWorkers: 2, workerOutput: .discard) { pool in
-        try Array(pool.map(Square.self, numbers, chunkSize: tinyChunk))
-    }
-}
-let (threadSquares, threadTime) = try Stopwatch.measure {
-    try withThreadPool(maxWorkers: 2) { pool in
-        try Array(pool.map(numbers) { $0 * $0 })
-    }
-}
+let (processSquares, processTime) = try Stopwatch.measure { try squaresInProcesses(numbers) }
+let (chunkedSquares, chunkedTime) = try Stopwatch.measure { try squaresInProcessChunks(numbers, chunk: tinyChunk) }
+let (threadSquares, threadTime) = try Stopwatch.measure { try squaresOnThreads(numbers) }
 let allRight = [processSquares, chunkedSquares, threadSquares].allSatisfy { $0 == expectedSquares }
 result("process pool, one call per number", processTime.readable)
 result("process pool, chunkSize: \(tinyChunk)", chunkedTime.readable)
@@ -172,39 +97,32 @@ say("""
     """)
 fixed("choose threads unless you need what only processes give (crash isolation, a fresh memory space); for a process pool, send few, large calls.")
 
-// MARK: 2. Too many workers
-
-section("2. Too many workers")
-let cores = ProcessPoolExecutor.defaultMaxWorkers
+section("Too many workers")
+let cores = usableCoreCount()
 let pieceCount = 32
 let pieceSize = options.fast ? 2_000 : 20_000
 say("""
     More threads only help while some of them are waiting. For pure computation, a core can \
     run one thread at a time: with more threads than cores, the extra ones just take turns, \
     and every turn is a context switch. Here is the same prime counting (\(pieceCount) pieces) \
-    with \(cores) workers, one per core, and with \(pieceCount) workers.
+    on a thread pool of \(cores) workers, one per core, and of \(pieceCount) workers.
     """)
 code(
-    swift: """
-        let pool = try ThreadPoolExecutor(maxWorkers: \(pieceCount))
-        let counts = try Array(pool.map(pieces, countPrimes))
-        """,
+    snippet: "workers",
     python: """
-        ex = ProcessPoolExecutor(max_workers=\(pieceCount))
-        counts = list(ex.map(count_primes, pieces))
+        with ThreadPoolExecutor(max_workers=workers) as ex:
+            counts = list(ex.map(count_primes, pieces))
+        # (In CPython the GIL lets one of them compute at a
+        #  time anyway; this pitfall bites its process pools.)
         """)
 let pieces = (0..<pieceCount).map { index in (index * pieceSize)..<((index + 1) * pieceSize) }
 
 /// Counts the primes of every piece on a pool of `workers` threads; returns the total, the wall
 /// time, the CPU time and the involuntary context switches.
 func primeRun(workers: Int) throws -> (total: Int, wall: Duration, cpu: Duration, switches: Int) {
-    let before = resourceUsage()
-    let clock = Stopwatch()
-    let counts = try withThreadPool(maxWorkers: workers) { pool in
-        try Array(pool.map(pieces, countPrimes(in:)))
-    }
-    let wall = clock.elapsed
-    let after = resourceUsage()
+    let before = resourceUsage(of: .currentProcess)
+    let (counts, wall) = try Stopwatch.measure { try countPrimes(of: pieces, workers: workers) }
+    let after = resourceUsage(of: .currentProcess)
     return (counts.reduce(0, +), wall, after.cpu - before.cpu, after.involuntarySwitches - before.involuntarySwitches)
 }
 
@@ -212,16 +130,10 @@ _ = try primeRun(workers: cores)  // warm-up: wakes the cores before measuring
 let fitted = try primeRun(workers: cores)
 let crowded = try primeRun(workers: pieceCount)
 let widths = [14, 12, 12, 22]
-func row(_ cells: [String]) {
-    var line = "  "
-    for (cell, width) in zip(cells, widths) { line += cell + String(repeating: " ", count: max(1, width - cell.count)) }
-    while line.hasSuffix(" ") { line.removeLast() }
-    print(line)
-}
-row(["workers", "wall time", "CPU time", "forced context switches"])
-row(["\(cores)", fitted.wall.readable, fitted.cpu.readable, "\(fitted.switches)"])
-row(["\(pieceCount)", crowded.wall.readable, crowded.cpu.readable, "\(crowded.switches)"])
-print()
+tableRow(["workers", "wall time", "CPU time", "forced context switches"], widths: widths, numbers: false)
+tableRow(["\(cores)", fitted.wall.readable, fitted.cpu.readable, "\(fitted.switches)"], widths: widths, numbers: false)
+tableRow(["\(pieceCount)", crowded.wall.readable, crowded.cpu.readable, "\(crowded.switches)"], widths: widths, numbers: false)
+show("")
 result("same number of primes", fitted.total == crowded.total ? "yes, \(fitted.total)" : "NO")
 say("""
     \(pieceCount) workers did not finish sooner: there were still only \(cores) cores to run \
@@ -230,11 +142,9 @@ say("""
     close.) For I/O-bound work the limit is elsewhere: a pool of 500 downloaders opens 500 \
     connections, and the server at the other end may not like that.
     """)
-fixed("size CPU pools to the cores (`ProcessPoolExecutor.defaultMaxWorkers` is that number); size I/O pools to the waits you want to overlap and the other side can bear.")
+fixed("size CPU pools to the cores (`usableCoreCount()` here, Python's `os.process_cpu_count()`); size I/O pools to the waits you want to overlap and the other side can bear.")
 
-// MARK: 3. Deadlock
-
-section("3. A task waiting for a task of the same pool")
+section("A task waiting for a task of the same pool")
 say("""
     A two-stage pipeline: each task downloads a page, then hands the parsing to the pool as a \
     second task, and waits for it. With 2 workers and 2 pages, both workers run a download \
@@ -242,33 +152,21 @@ say("""
     queue behind two workers that will never be free: a deadlock. Python hangs here forever.
     """)
 code(
-    swift: """
-        func fetchAndParse(_ url: String) throws -> Int {
-            let page = try download(url)
-            let parse = try pool.submit { digest(page) }
-            return try parse.result()   // waits forever?
-        }
-        """,
+    snippets: ["fetch-and-parse", "one-pool"],
     python: """
-        def fetch_and_parse(url):
-            page = download(url)
-            parse = ex.submit(digest, page)
+        def fetch_and_parse(url, pool):
+            page = fetch(url)
+            parse = pool.submit(digest, page)
             return parse.result()  # hangs
+
+        pool = ThreadPoolExecutor(2,
+            thread_name_prefix="pipeline")
+        futures = [pool.submit(fetch_and_parse, url, pool)
+                   for url in urls]
         """)
-
-/// Stage one, which waits inside the pool for stage two.
-func fetchAndParse(_ url: String, pool: ThreadPoolExecutor, label: String) throws -> Int {
-    let page = try download(url)
-    let parse = try pool.submit(label: "P" + label) { digest(page) }
-    return try parse.result()  // no timeout: the pool can tell this wait never ends
-}
-
 let deadlockRecorder = TaskEventRecorder()
-let deadlockPool = try ThreadPoolExecutor(maxWorkers: 2, threadNamePrefix: "worker", observer: deadlockRecorder.record)
 let deadlockClock = Stopwatch()
-let stuck = try server.pageURLs(count: 2).enumerated().map { index, url in
-    try deadlockPool.submit(label: "F\(index)") { try fetchAndParse(url, pool: deadlockPool, label: "\(index)") }
-}
+let (deadlockPool, stuck) = try onePoolPipeline(server.pageURLs(count: 2), recorder: deadlockRecorder)
 // The main thread waits with a timeout of its own, so the lesson cannot hang even if the
 // detection were switched off.
 _ = try? wait(stuck, timeout: .seconds(10), returnWhen: .firstException)
@@ -292,37 +190,26 @@ say("""
     gets an error to handle instead of a hang, but the pipeline is still wrong.
     """)
 say("""
-    The simplest fix is not to wait inside a task: call `digest(page)` directly in the same task. \
-    When the stages must stay separate tasks (different sizes, different limits), give the \
+    The simplest fix is not to wait inside a task: call `digest(page.body)` directly in the same \
+    task. When the stages must stay separate tasks (different sizes, different limits), give the \
     second stage a pool of its own, so a waiting first stage can never take its workers.
     """)
 code(
-    swift: """
-        let fetchPool = try ThreadPoolExecutor(maxWorkers: 2)
-        let parsePool = try ThreadPoolExecutor(maxWorkers: 2)
-        // in the fetch task:
-        let parse = try parsePool.submit { digest(page) }
-        return try parse.result()
-        """,
+    snippet: "two-pools",
     python: """
-        fetch_pool = ThreadPoolExecutor(2)
-        parse_pool = ThreadPoolExecutor(2)
-        # in the fetch task:
-        parse = parse_pool.submit(digest, page)
-        return parse.result()
+        with ThreadPoolExecutor(2) as parse_pool, \\
+             ThreadPoolExecutor(2) as fetch_pool:
+            futures = [fetch_pool.submit(fetch_and_parse,
+                                         url, parse_pool)
+                       for url in urls]
+            digests = [f.result() for f in futures]
         """)
 let fetchRecorder = TaskEventRecorder()
 let parseRecorder = TaskEventRecorder()
-let fixClock = Stopwatch()
-let digests = try withThreadPool(maxWorkers: 2, threadNamePrefix: "parser", observer: parseRecorder.record) { parsePool in
-    try withThreadPool(maxWorkers: 2, threadNamePrefix: "worker", observer: fetchRecorder.record) { fetchPool in
-        let futures = try server.pageURLs(count: 2).enumerated().map { index, url in
-            try fetchPool.submit(label: "F\(index)") { try fetchAndParse(url, pool: parsePool, label: "\(index)") }
-        }
-        return try futures.map { try $0.result() }
-    }
+let (digests, fixTime) = try Stopwatch.measure {
+    try poolPerStagePipeline(server.pageURLs(count: 2), fetchRecorder: fetchRecorder, parseRecorder: parseRecorder)
 }
-result("fixed pipeline", "\(digests.count) pages parsed in \(fixClock.elapsed.readable)")
+result("fixed pipeline", "\(digests.count) pages parsed in \(fixTime.readable)")
 Timeline.print([
     TimelineSection("one pool: deadlock, detected", spans: TimelineSpan.spans(from: deadlockRecorder.events)),
     TimelineSection("a pool per stage", spans: TimelineSpan.spans(from: fetchRecorder.events) + TimelineSpan.spans(from: parseRecorder.events)),
@@ -335,9 +222,7 @@ say("""
     """)
 fixed("never block a task on work that needs a worker of the same pool; do the work inline, or give each stage its own pool.")
 
-// MARK: 4. Shared mutable state
-
-section("4. Shared mutable state")
+section("Shared mutable state")
 say("""
     Adding up the sizes of downloaded pages in one shared variable looks harmless. But \
     `total += n` is three steps (read, add, write back), and two threads doing it at the same \
@@ -345,21 +230,19 @@ say("""
     sometimes wrong. Swift 6 refuses to compile it:
     """)
 code(
-    swift: """
-        func totalBytes(of pages: [[UInt8]]) throws -> Int {
-            var total = 0
-            try withThreadPool(maxWorkers: 4) { pool in
-                for page in pages {
-                    try pool.submit { total += page.count }
-                }
-            }
+    snippet: "racy-total",
+    python: """
+        def total_bytes(pages):
+            total = 0
+            def add(page):
+                nonlocal total
+                total += len(page)
+            with ThreadPoolExecutor(4) as ex:
+                for page in pages:
+                    ex.submit(add, page)
             return total
-        }
         """)
-compilerSays([
-    "main.swift:5:31: error: mutation of captured var 'total' in",
-    "concurrently-executing code",
-])
+compilerSays(racyTotalDiagnostic)
 let increments = options.fast ? 50_000 : 1_000_000
 say("""
     It points at `total` inside the closure: a closure given to `submit` may run on another \
@@ -368,24 +251,6 @@ say("""
     me". Do not. To see what the compiler protects you from, the lesson does it once: 4 tasks \
     each add 1 to an unprotected counter \(grouped(increments)) times.
     """)
-
-/// The counter with the safety check switched off, for this demonstration only.
-nonisolated(unsafe) var unprotectedCounter = 0
-
-func incrementUnprotected(times: Int) {
-    for _ in 0..<times { unprotectedCounter += 1 }
-}
-
-func incrementLocked(_ counter: LockedValue<Int>, times: Int) {
-    for _ in 0..<times { counter.withLock { $0 += 1 } }
-}
-
-func countLocally(times: Int) -> Int {
-    var local = 0
-    for _ in 0..<times { local += 1 }
-    return local
-}
-
 let expected = 4 * increments
 let (_, racyTime) = try Stopwatch.measure {
     try withThreadPool(maxWorkers: 4) { pool in
@@ -408,17 +273,9 @@ let (localTotal, localTime) = try Stopwatch.measure {
     }
 }
 result("each task counts, main adds up", "\(grouped(localTotal)) of \(grouped(expected)) (\(localTime.readable))")
+say("The two ways to fix the page total:")
 code(
-    swift: """
-        let total = LockedValue(0)
-        try pool.submit {
-            total.withLock { $0 += page.count }
-        }
-
-        // better: share nothing
-        let sizes = try Array(pool.map(pages) { $0.count })
-        let total = sizes.reduce(0, +)
-        """,
+    snippet: "safe-total",
     python: """
         total, lock = 0, threading.Lock()
         def add(page):
@@ -428,6 +285,9 @@ code(
         # better: share nothing
         total = sum(ex.map(len, pages))
         """)
+let pageBodies = (0..<8).map { LocalHTTPServer.pageBody(number: $0, size: 1_000 + $0) }
+let safeTotals = try totalBytesSafely(of: pageBodies)
+result("page total, locked and shared nothing", "\(grouped(safeTotals.locked)) and \(grouped(safeTotals.shared)) bytes")
 say("""
     The lock makes each update whole, and the compiler accepts it because `LockedValue` is \
     `Sendable`: it can only be touched through `withLock`. Sharing nothing is better still: \
@@ -435,44 +295,24 @@ say("""
     """)
 fixed("share nothing (return values, combine them afterwards); where tasks must share, put the value behind a lock such as `LockedValue`.")
 
-// MARK: 5. An error nobody looked at
-
-section("5. An error nobody looked at")
+section("An error nobody looked at")
 say("""
     Fire and forget: submit a task and never look at its future. If the task throws, the \
     error is stored in the future, and when the future is thrown away, so is the error. Python \
     says nothing at all. This library reports it when the future is released, on standard \
-    error; the lesson catches the report with `FutureDiagnostics.setHandler` to show it here.
+    error; the lesson catches the report with `FutureDiagnostics.setHandler` to show it here. \
+    The server refuses report 2.
     """)
 code(
-    swift: """
-        for report in reports {
-            try pool.submit { try upload(report) }  // future ignored
-        }
-        """,
+    snippet: "forget",
     python: """
-        for report in reports:
-            ex.submit(upload, report)  # future ignored
+        with ThreadPoolExecutor(3) as ex:
+            for report in reports:
+                ex.submit(upload, report)  # future ignored
         """)
-
-/// "Uploads" a report: a request to the server, which refuses report 2.
-func upload(_ report: Int) throws {
-    let status = report == 2 ? "&status=500" : ""
-    _ = try download(server.url("/page/\(report)?delay=0\(status)"))
-}
-
-/// Submits three uploads and drops their futures.
-func fireAndForget() throws {
-    try withThreadPool(maxWorkers: 3, threadNamePrefix: "uploader") { pool in
-        for report in 0..<3 {
-            try pool.submit(label: "upload \(report)") { try upload(report) }
-        }
-    }
-}
-
 let reports = LockedValue<[String]>([])
 FutureDiagnostics.setHandler { report in reports.withLock { $0.append(report.message) } }
-try fireAndForget()
+try fireAndForget([0, 1, 2], base: base)
 FutureDiagnostics.setHandler(nil)
 for message in reports.withLock({ $0 }) { resultBlock("reported", message) }
 say("""
@@ -480,40 +320,20 @@ say("""
     one: `exception()` returns the error (or `nil`) without throwing it.
     """)
 code(
-    swift: """
-        let uploads = try reports.map { r in
-            (r, try pool.submit { try upload(r) })
-        }
-        for (report, future) in uploads {
-            if let error = try future.exception() {
-                print("report", report, "failed:", error)
-            }
-        }
-        """,
+    snippet: "keep-futures",
     python: """
-        uploads = [(r, ex.submit(upload, r))
-                   for r in reports]
-
-        for report, future in uploads:
-            if (error := future.exception()):
-                print("report", report,
-                      "failed:", error)
+        with ThreadPoolExecutor(3) as ex:
+            uploads = [(r, ex.submit(upload, r))
+                       for r in reports]
+            for report, future in uploads:
+                outcome(report, future.exception())
         """)
-try withThreadPool(maxWorkers: 3, threadNamePrefix: "uploader") { pool in
-    let uploads = try (0..<3).map { report in (report, try pool.submit { try upload(report) }) }
-    for (report, future) in uploads {
-        if let error = try future.exception() {
-            result("report \(report)", "failed: \(error)")
-        } else {
-            result("report \(report)", "uploaded")
-        }
-    }
+try uploadAndCheck([0, 1, 2], base: base) { report, error in
+    result("report \(report)", error.map { "failed: \($0)" } ?? "uploaded")
 }
 fixed("keep every future you submit and look at each outcome, or attach a done-callback that logs errors; `map` and `asCompleted` loops that call `result()` see every error.")
 
-// MARK: 6. Forgetting to shut down
-
-section("6. Forgetting to shut down")
+section("Forgetting to shut down")
 say("""
     A helper starts a pool for some background downloads and returns, keeping the pool \
     somewhere long-lived (here, a global list) but never shutting it down. Two things go wrong: \
@@ -521,54 +341,26 @@ say("""
     until the program ends.
     """)
 code(
-    swift: """
-        func startDownloads(_ urls: [String]) throws {
-            let pool = try ThreadPoolExecutor(maxWorkers: 4)
-            keptPools.append(pool)
-            for url in urls {
-                try pool.submit { pages.append(...) }
-            }
-        }   // no shutdown, no waiting
-        """,
+    snippet: "forgotten",
     python: """
         def start_downloads(urls):
             ex = ThreadPoolExecutor(4)
             kept_pools.append(ex)
             for url in urls:
-                ex.submit(...)
+                ex.submit(fetch_and_keep, url)
             # no shutdown, no waiting
         """)
-let keptPools = LockedValue<[ThreadPoolExecutor]>([])
-let downloadedPages = LockedValue<[Int]>([])
-
-func startDownloads(_ urls: [String]) throws {
-    let pool = try ThreadPoolExecutor(maxWorkers: 4, threadNamePrefix: "forgotten")
-    keptPools.withLock { $0.append(pool) }
-    for url in urls {
-        try pool.submit {
-            let size = try download(url).count
-            downloadedPages.withLock { $0.append(size) }
-        }
-    }
-}
-
-func downloadAll(_ urls: [String]) throws -> [Int] {
-    try withThreadPool(maxWorkers: 4) { pool in
-        try Array(pool.map(urls) { try download($0).count })
-    }
-}
-
-let threadsBefore = processThreadCount()
+let threadsBefore = threadCount()
 try startDownloads(server.pageURLs(count: 4))
 result("pages ready when startDownloads returned", "\(downloadedPages.withLock { $0.count }) of 4")
 pause(pageDelay * 3)
 result("pages ready \((pageDelay * 3).readable) later", "\(downloadedPages.withLock { $0.count }) of 4")
-result("threads: before, long after the work was done", "\(threadsBefore), \(processThreadCount())")
+result("threads: before, long after the work was done", "\(threadsBefore), \(threadCount())")
 let sizes = try downloadAll(server.pageURLs(count: 4))
 result("with withThreadPool: pages ready on return", "\(sizes.count) of 4")
-result("threads after it", "\(processThreadCount()) (the 4 forgotten workers are still idle)")
+result("threads after it", "\(threadCount()) (the 4 forgotten workers are still idle)")
 for pool in keptPools.withLock({ $0 }) { pool.shutdown() }
-result("threads once the forgotten pool is shut down", "\(processThreadCount())")
+result("threads once the forgotten pool is shut down", "\(threadCount())")
 say("""
     Idle threads cost memory and show up in every debugger session; a pool created per request \
     and never shut down adds threads until something gives. And unlike Python, a Swift program \
@@ -587,9 +379,10 @@ takeaways([
     "Every pool needs an owner that shuts it down; a Swift program does not wait for pool threads at exit.",
 ])
 exercise(
-    command: "swift run workbook check 12a",
-    description: "fix a deadlocking pipeline so that it finishes on a small pool.")
+    id: "12a", title: "Fix the deadlocking pipeline",
+    description: "A pipeline whose tasks wait for tasks of the same pool deadlocks: make it finish on any pool.")
 exercise(
-    command: "swift run workbook check 12b",
-    description: "fix a racy counter so that every update counts.")
+    id: "12b", title: "Fix the racy counter",
+    description: "Remove `@unchecked Sendable` from a racy statistics class and make it safe, then serve "
+        + "requests concurrently.")
 nextStep(command: "swift run lesson13")

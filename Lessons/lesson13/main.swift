@@ -2,29 +2,30 @@
 //
 // Seeing what a pool is doing while it works: a progress bar fed by done-callbacks, the pool's
 // own statistics sampled while a batch runs, a log written by the pool's observer (and the
-// numbers it yields), and a huge input processed in bounded batches so that memory stays flat.
+// numbers it yields), a huge input processed in bounded batches so that memory stays flat, and
+// fixed-size batches drained with asCompleted set beside the sliding window of bufferSize.
+// The code it shows is in Examples.swift.
 //
 //   swift run lesson13            normal speed (about 4 s)
 //   swift run lesson13 --fast     delays divided by 10, a smaller input
+//   swift run lesson13 --step     pause after each section (presenter mode)
 //   swift run lesson13 --help
 
 import ConcurrentFutures
-import SystemPlatform
 import LessonSupport
+import SystemPlatform  // open, read, unlink
 
 let info = LessonInfo(
     number: 13, title: "Monitoring",
     summary: "A progress bar, pool statistics sampled while downloads run, a log written by the pool's\n"
-        + "observer, and a large log file processed in bounded batches (map with bufferSize).")
+        + "observer, a large log file processed with a bounded buffer (back-pressure), and fixed-size\n"
+        + "batches set beside a sliding window.",
+    sections: [
+        "A progress bar", "The pool's own statistics", "A log from the pool's observer",
+        "A huge input in bounded batches: back-pressure", "Fixed-size batches, or a sliding window",
+    ])
 let options = LessonOptions.parseOrExit(info)
 let unit = options.scaled(.milliseconds(50))
-
-// MARK: - The code the lesson runs
-
-/// Downloads one page and returns its size. A 4xx or 5xx reply throws.
-func fetch(_ url: String) throws -> Int {
-    try HTTPClient.get(url, timeout: .seconds(10)).ensureSuccess().body.count
-}
 
 /// The URL of page `index`, slower or faster depending on the page (1 to 5 units of delay),
 /// and failing with a 500 when `failing` says so.
@@ -33,151 +34,6 @@ func pageURL(_ server: LocalHTTPServer, _ index: Int, failing: Bool = false) -> 
     return server.url("/page/\(index)?delay=\(delay)" + (failing ? "&status=500" : ""))
 }
 
-/// Sleeps the calling thread.
-func pause(_ duration: Duration) {
-    let (seconds, attoseconds) = duration.components
-    var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
-    var remaining = timespec()
-    while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
-}
-
-/// Milliseconds with one decimal, right-aligned: "  12.3".
-func milliseconds(_ duration: Duration, width: Int = 7) -> String {
-    let tenths = Int((duration.inMilliseconds * 10).rounded())
-    let text = "\(tenths / 10).\(tenths % 10)"
-    return String(repeating: " ", count: max(0, width - text.count)) + text
-}
-
-/// Prints one row of a small table, each column padded to its width.
-func row(_ cells: [String], widths: [Int]) {
-    var line = "  "
-    for (cell, width) in zip(cells, widths) {
-        line += String(repeating: " ", count: max(0, width - cell.count)) + cell
-    }
-    print(line)
-}
-
-/// A log file that any thread may append lines to: each line is one `write` to a file opened
-/// with `O_APPEND`, so lines from different threads never mix.
-final class LogFile: Sendable {
-    let path: String
-    private let descriptor: Int32
-    private let start = ContinuousClock.now
-
-    init(path: String) {
-        self.path = path
-        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
-        precondition(descriptor >= 0, "cannot create \(path)")
-    }
-
-    deinit { close(descriptor) }
-
-    /// Appends one line, stamped with the time `at` (milliseconds since the log was opened).
-    func write(_ message: String, at time: ContinuousClock.Instant = .now) {
-        let line = Array("+\(milliseconds(time - start)) ms  \(message)\n".utf8)
-        _ = line.withUnsafeBytes { SystemPlatform.write(descriptor, $0.baseAddress, $0.count) }
-    }
-
-    /// The pool's observer: one line per event, stamped with the event's own time.
-    @Sendable func record(_ event: TaskEvent) {
-        let task = "task \(event.taskID)" + (event.label.map { " (\($0))" } ?? "")
-        switch event.kind {
-        case .submitted: write("\(task) submitted", at: event.time)
-        case .started(let worker): write("\(task) started on \(worker)", at: event.time)
-        case .finished(.returned): write("\(task) finished", at: event.time)
-        case .finished(.threw(let error)): write("\(task) FAILED: \(error)", at: event.time)
-        case .finished(.cancelled): write("\(task) cancelled", at: event.time)
-        }
-    }
-}
-
-/// The lines of the file at `path`, read lazily in 64 KB blocks. `linesRead` counts how many
-/// have been handed out so far, so the lesson can see how far ahead of the work the reading is.
-struct FileLines: Sequence {
-    let path: String
-    var linesRead = LockedValue(0)
-
-    func makeIterator() -> Iterator { Iterator(path: path, linesRead: linesRead) }
-
-    final class Iterator: IteratorProtocol {
-        private let descriptor: Int32
-        private let linesRead: LockedValue<Int>
-        private var buffer: [UInt8] = []
-        private var position = 0
-        private var atEnd = false
-
-        init(path: String, linesRead: LockedValue<Int>) {
-            descriptor = open(path, O_RDONLY | O_CLOEXEC)
-            self.linesRead = linesRead
-            atEnd = descriptor < 0
-        }
-
-        deinit { if descriptor >= 0 { close(descriptor) } }
-
-        func next() -> String? {
-            while true {
-                if let newline = buffer[position...].firstIndex(of: UInt8(ascii: "\n")) {
-                    let line = String(decoding: buffer[position..<newline], as: UTF8.self)
-                    position = newline + 1
-                    linesRead.withLock { $0 += 1 }
-                    return line
-                }
-                if atEnd { return nil }
-                buffer.removeFirst(position)
-                position = 0
-                var block = [UInt8](repeating: 0, count: 65_536)
-                let count = block.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-                if count <= 0 { atEnd = true } else { buffer += block[..<count] }
-            }
-        }
-    }
-}
-
-/// One line of the access log, parsed, with the client's address replaced by a pseudonym.
-struct LogEntry: Sendable {
-    var client: UInt64
-    var status: Int
-    var bytes: Int
-}
-
-/// Parses `10.0.3.17 - "GET /page/12 HTTP/1.1" 200 4096`: the client address, made anonymous
-/// with a deliberately slow keyed hash (the real CPU work of each line), then the status and
-/// the size at the end.
-func parseLogLine(_ line: String) -> LogEntry {
-    let fields = line.split(separator: " ")
-    guard fields.count >= 3, let status = Int(fields[fields.count - 2]), let bytes = Int(fields[fields.count - 1]) else {
-        return LogEntry(client: 0, status: 0, bytes: 0)
-    }
-    var pseudonym: UInt64 = 0x9E37_79B9_7F4A_7C15
-    for _ in 0..<20 {
-        for byte in fields[0].utf8 { pseudonym = (pseudonym ^ UInt64(byte)) &* 0x100_0000_01B3 }
-    }
-    return LogEntry(client: pseudonym, status: status, bytes: bytes)
-}
-
-/// Writes an access log of `count` lines to `path`.
-func writeAccessLog(_ path: String, lines count: Int) {
-    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    precondition(descriptor >= 0, "cannot create \(path)")
-    defer { close(descriptor) }
-    var text: [UInt8] = []
-    var seed: UInt64 = 42
-    for index in 0..<count {
-        seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-        let roll = Int(seed >> 33)
-        let status = roll % 50 == 0 ? 500 : (roll % 10 == 0 ? 404 : 200)
-        let size = status == 200 ? 1_000 + roll % 9_000 : 120
-        text += "10.0.\(index % 256).\(roll % 256) - \"GET /page/\(roll % 1000) HTTP/1.1\" \(status) \(size)\n".utf8
-        if text.count > 1 << 20 {
-            _ = text.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            text.removeAll(keepingCapacity: true)
-        }
-    }
-    _ = text.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-}
-
-// MARK: - The lesson
-
 lesson(info)
 say("""
     A pool that runs for more than a moment should tell you how it is doing: how far along it \
@@ -185,18 +41,13 @@ say("""
     stuck one look the same. This lesson adds each kind of instrument in turn.
     """)
 let server = try LocalHTTPServer(configuration: .init(pageSize: 2_048))
-let folder: String = {
-    var template = Array("/tmp/lesson13-XXXXXX".utf8CString)
-    guard let path = mkdtemp(&template) else { fatalError("mkdtemp failed") }
-    return String(cString: path)
-}()
-print()
+let folder = makeTemporaryFolder("lesson13")
 say("""
     Downloads come from the lesson's server at \(server.baseURL), each taking between \
     \(unit.readable) and \((unit * 5).readable); files go to \(folder).
     """)
 
-section("1. A progress bar")
+section("A progress bar")
 let barCount = 40
 say("""
     \(barCount) downloads on a pool of 8. Each future gets a done-callback that advances the bar. \
@@ -205,92 +56,73 @@ say("""
     from an `as_completed` loop.
     """)
 code(
-    swift: """
-        let bar = ProgressBar(total: urls.count)
-        for url in urls {
-            let f = try pool.submit { try fetch(url) }
-            f.addDoneCallback { _ in bar.advance() }
-        }
-        """,
+    snippet: "progress",
     python: """
         with tqdm(total=len(urls)) as bar:
-            fs = [ex.submit(fetch, u) for u in urls]
-            for f in as_completed(fs):
-                bar.update(1)
+            futures = [ex.submit(fetch_size, u) for u in urls]
+            for f in futures:
+                f.add_done_callback(lambda _: bar.update(1))
+            sizes = [f.result() for f in futures]
         """)
-let barClock = Stopwatch()
-let bar = ProgressBar(total: barCount, title: "downloading")
-let barSizes = try withThreadPool(maxWorkers: 8) { pool in
-    let futures = try (0..<barCount).map { index in
-        let url = pageURL(server, index)
-        let future = try pool.submit { try fetch(url) }
-        future.addDoneCallback { _ in bar.advance() }
-        return future
+let (barSizes, barTime) = try Stopwatch.measure {
+    try withThreadPool(maxWorkers: 8) { pool in
+        try downloadWithProgress((0..<barCount).map { pageURL(server, $0) }, on: pool)
     }
-    return try futures.map { try $0.result() }
 }
-bar.finish()
-result("\(barSizes.count) pages", "\(barSizes.reduce(0, +)) bytes in \(barClock.elapsed.readable)")
+result("\(barSizes.count) pages", "\(barSizes.reduce(0, +)) bytes in \(barTime.readable)")
 note("On a terminal the bar redraws itself in place; in a pipe or a log it prints a line every 10 %.")
 
-section("2. The pool's own statistics")
+section("The pool's own statistics")
 say("""
     `pool.statistics` is a snapshot of the pool's counters, cheap enough to read in a loop. \
     The main thread below samples it every \((unit * 2).readable) while 30 downloads run on \
     6 workers; every seventh download fails on the server.
     """)
 code(
-    swift: """
-        while !futures.allSatisfy(\\.isDone) {
-            print(pool.statistics)
-            sleep(...)
-        }
-        """,
+    snippet: "statistics",
     python: """
-        # no public counters: count them yourself
-        # with done-callbacks (exercise 13a)
+        # Python's executors keep no public counters:
+        # wrap the executor and count them yourself
+        # (exercise 13a).
         """)
 let widths = [9, 8, 9, 11, 8, 9]
-row(["time ms", "queued", "running", "completed", "failed", "workers"], widths: widths)
+tableRow(["time ms", "queued", "running", "completed", "failed", "workers"], widths: widths)
 let statisticsClock = Stopwatch()
 let (finalStatistics, failures) = try withThreadPool(maxWorkers: 6) { pool in
     let futures = try (0..<30).map { index in
         let url = pageURL(server, index, failing: index % 7 == 6)
-        return try pool.submit { try fetch(url) }
+        return try pool.submit { try fetch(url).body.count }
     }
-    while true {
-        let snapshot = pool.statistics
-        row([milliseconds(statisticsClock.elapsed, width: 0), "\(snapshot.queued)", "\(snapshot.running)",
-             "\(snapshot.completed)", "\(snapshot.failed)", "\(snapshot.liveWorkers)"], widths: widths)
-        if futures.allSatisfy(\.isDone) { break }
-        pause(unit * 2)
+    sampleStatistics(of: pool, while: futures, every: unit * 2) { snapshot in
+        tableRow([milliseconds(statisticsClock.elapsed, width: 0), "\(snapshot.queued)", "\(snapshot.running)",
+                  "\(snapshot.completed)", "\(snapshot.failed)", "\(snapshot.liveWorkers)"], widths: widths)
     }
     let failures = futures.compactMap { try? $0.exception() }.count  // look at every outcome
     return (pool.statistics, failures)
 }
-print()
+show("")
 result("pool.statistics at the end", "completed \(finalStatistics.completed), failed \(finalStatistics.failed)")
 result("failed futures found by looking at each one", "\(failures)")
 say("""
     At first 6 tasks run and the rest queue; the queue drains as workers free up; failures are \
     counted as they happen, not discovered at the end. `submitted`, `cancelled` and `idleWorkers` \
     are there too. Python has no such counters: its classic answer is a wrapper around the \
-    executor that counts with done-callbacks, which is this lesson's exercise.
+    executor that counts them itself, which is this lesson's first exercise. (Such a wrapper \
+    counts inside a closure wrapped around each task, so the counts are right the moment a \
+    result is; a done-callback runs a moment after, and only the cancelled tasks, which never \
+    run, need one.)
     """)
 
-section("3. A log from the pool's observer")
+section("A log from the pool's observer")
 say("""
     Every pool takes an `observer`: a function it calls when a task is submitted, starts (with \
     the worker's name) and finishes (returned, threw, or cancelled), with a timestamp. Writing \
     those events to a log file gives a record you can read after the fact, or follow live with \
-    `tail -f`. Here 6 downloads run on 3 workers, one of them failing.
+    `tail -f`. Here 6 downloads run on 3 workers, one of them failing. (`log.record` writes one \
+    line per event; `recorder.record` keeps the events for the numbers below.)
     """)
 code(
-    swift: """
-        let log = LogFile(path: folder + "/pool.log")
-        let pool = try ThreadPoolExecutor(
-            maxWorkers: 3, observer: log.record)
-        """,
+    snippet: "observer",
     python: """
         # Python has no hook: log from the task
         # itself, or from a done-callback
@@ -298,17 +130,7 @@ code(
         """)
 let log = LogFile(path: folder + "/pool.log")
 let logRecorder = TaskEventRecorder()
-try withThreadPool(maxWorkers: 3, threadNamePrefix: "worker", observer: { event in
-    log.record(event)
-    logRecorder.record(event)
-}) { pool in
-    let futures = try (0..<6).map { index in
-        let url = pageURL(server, index, failing: index == 4)
-        return try pool.submit(label: "page \(index)") { try fetch(url) }
-    }
-    _ = try wait(futures)
-    for future in futures { _ = try future.exception() }  // every outcome looked at
-}
+try downloadWithALog((0..<6).map { pageURL(server, $0, failing: $0 == 4) }, log: log, recorder: logRecorder)
 let logBytes: [UInt8] = {
     let descriptor = open(log.path, O_RDONLY | O_CLOEXEC)
     defer { close(descriptor) }
@@ -317,9 +139,9 @@ let logBytes: [UInt8] = {
     return Array(bytes[..<max(0, count)])
 }()
 let logLines = String(decoding: logBytes, as: UTF8.self).split(separator: "\n")
-print("  " + Terminal.paint(log.path, .dim))
-for line in logLines { print("  " + Terminal.paint("│ ", .dim) + line) }
-print()
+show("  " + Terminal.paint(log.path, [.dim], enabled: Terminal.isColorEnabled))
+for line in logLines { show("  " + Terminal.paint("│ ", [.dim], enabled: Terminal.isColorEnabled) + line) }
+show("")
 /// Whether some line of the log is stamped earlier than the line above it.
 let outOfOrder = zip(logLines, logLines.dropFirst()).contains { above, below in
     let stamp = { (line: Substring) in Double(line.dropFirst().prefix { $0 != "m" }.filter { $0 != " " }) ?? 0 }
@@ -348,7 +170,7 @@ say("""
     observer runs on the pool's threads, so keep it quick: append a line, bump a counter.
     """)
 
-section("4. A huge input in bounded batches: back-pressure")
+section("A huge input in bounded batches: back-pressure")
 let logLineCount = options.fast ? 2_000 : 20_000
 let accessLogPath = folder + "/access.log"
 writeAccessLog(accessLogPath, lines: logLineCount)
@@ -362,17 +184,13 @@ say("""
     make it anonymous, which is the CPU work.
     """)
 code(
-    swift: """
-        let lines = FileLines(path: path)
-        let entries = try pool.map(lines, chunkSize: 100,
-                                   bufferSize: 8, parseLogLine)
-        while let entry = try entries.next() { ... }
-        """,
+    snippet: "buffer",
     python: """
         with open(path) as lines:
             entries = ex.map(parse_log_line, lines,
-                             buffersize=8)  # 3.14+
-            for entry in entries: ...
+                             buffersize=buffer_size)  # 3.14+
+            for entry in entries:
+                consume(entry)
         """)
 
 struct BatchReport {
@@ -390,10 +208,9 @@ func processAccessLog(bufferSize: Int?) throws -> BatchReport {
     var report = BatchReport()
     let linesRead = LockedValue(0)
     let clock = Stopwatch()
-    try withThreadPool(maxWorkers: ProcessPoolExecutor.defaultMaxWorkers) { pool in
-        let entries = try pool.map(FileLines(path: accessLogPath, linesRead: linesRead), chunkSize: 100, bufferSize: bufferSize, parseLogLine)
+    try withThreadPool(maxWorkers: usableCoreCount()) { pool in
         var consumed = 0
-        while let entry = try entries.next() {
+        try processLog(FileLines(path: accessLogPath, linesRead: linesRead), bufferSize: bufferSize, on: pool) { entry in
             if consumed == 0 { report.firstResultAfter = clock.elapsed }
             if consumed % 100 == 0 {
                 report.peakQueued = max(report.peakQueued, pool.statistics.queued)
@@ -412,20 +229,14 @@ let bounded = try processAccessLog(bufferSize: 8)
 let unbounded = try processAccessLog(bufferSize: nil)
 let batchWidths = [34, 14, 14]
 func batchRow(_ cells: [String]) {
-    var line = "  "
-    for (index, (cell, width)) in zip(cells, batchWidths).enumerated() {
-        line += index == 0
-            ? cell + String(repeating: " ", count: max(1, width - cell.count))
-            : String(repeating: " ", count: max(1, width - cell.count)) + cell
-    }
-    print(line)
+    tableRow(cells, widths: batchWidths)
 }
 batchRow(["", "bufferSize: 8", "no buffer"])
 batchRow(["first result after", bounded.firstResultAfter.readable, unbounded.firstResultAfter.readable])
 batchRow(["most lines held in memory", "\(bounded.mostLinesInMemory)", "\(unbounded.mostLinesInMemory)"])
 batchRow(["most tasks waiting in the queue", "\(bounded.peakQueued)", "\(unbounded.peakQueued)"])
 batchRow(["total time", bounded.time.readable, unbounded.time.readable])
-print()
+show("")
 let sameAnswer = bounded.statusCounts == unbounded.statusCounts && bounded.bytes == unbounded.bytes
 let statusSummary = bounded.statusCounts.sorted { $0.key < $1.key }.map { "\($0.value) × \($0.key)" }.joined(separator: ", ")
 result("both runs counted", sameAnswer ? statusSummary : "DIFFERENT ANSWERS")
@@ -440,10 +251,72 @@ say("""
     cursors, endless streams: anything you would not load into a list.
     """)
 
+section("Fixed-size batches, or a sliding window")
+let batchSize = 4
+let batchDelays = (0..<12).map { options.scaled(.milliseconds($0 % 4 == 3 ? 240 : 60)) }
+let batchURLs = batchDelays.enumerated().map { server.url("/page/\($0.offset)?delay=\(Int($0.element.inMilliseconds))") }
+say("""
+    A common way to keep a long job within bounds, in Python tutorials as elsewhere: cut the \
+    input into batches of N, submit a batch, drain it with `asCompleted`, then submit the next. \
+    Never more than N tasks at once, as with `bufferSize: N`. But a batch is as slow as its \
+    slowest task, and while that one runs, the other workers sit idle. Twelve pages on a pool \
+    of \(batchSize), in batches of \(batchSize); every fourth page takes \(batchDelays[3].readable), the \
+    others \(batchDelays[0].readable).
+    """)
+code(
+    snippets: ["batches", "window"],
+    python: """
+        for start in range(0, len(urls), batch_size):
+            batch = [ex.submit(fetch, url)
+                     for url in urls[start:start + batch_size]]
+            for future in as_completed(batch):
+                handle(future.result())
+
+        # Python 3.14:
+        for page in ex.map(fetch, urls,
+                           buffersize=batch_size):
+            handle(page)
+        """)
+let batchRecorder = TaskEventRecorder()
+let windowRecorder = TaskEventRecorder()
+var handledInBatches = 0
+var handledInWindow = 0
+let (_, batchesTime) = try Stopwatch.measure {
+    try withThreadPool(maxWorkers: batchSize, threadNamePrefix: "worker", observer: batchRecorder.record) { pool in
+        try fetchInBatches(batchURLs, batchSize: batchSize, on: pool) { _ in handledInBatches += 1 }
+    }
+}
+let (_, windowTime) = try Stopwatch.measure {
+    try withThreadPool(maxWorkers: batchSize, threadNamePrefix: "worker", observer: windowRecorder.record) { pool in
+        try fetchInAWindow(batchURLs, batchSize: batchSize, on: pool) { _ in handledInWindow += 1 }
+    }
+}
+result("batches of \(batchSize) with asCompleted", "\(handledInBatches) pages in \(batchesTime.readable)")
+result("map with bufferSize: \(batchSize)", "\(handledInWindow) pages in \(windowTime.readable)")
+Timeline.print([
+    TimelineSection("batches of \(batchSize), each drained with asCompleted", spans: TimelineSpan.spans(from: batchRecorder.events)),
+    TimelineSection("a sliding window: map(urls, bufferSize: \(batchSize))", spans: TimelineSpan.spans(from: windowRecorder.events)),
+])
+let windowQueued = TimelineSpan.spans(from: windowRecorder.events).contains { $0.queueWait > batchDelays[0] / 4 }
+let queueRemark = windowQueued
+    ? ", one more than there are workers, which is why its queue row shows a task waiting now and then"
+    : ""
+say("""
+    In the batches, each slow page (3, 7, 11) holds its batch back: the three other workers \
+    finish early and wait, idle, for the next batch to be submitted. The window tops itself up \
+    as results are taken, so a worker that finishes usually gets the next page at once; it \
+    still takes results in input order, so a slow page at the front of the window holds back \
+    the top-ups behind it, but the work no longer moves in lock step. Both bound the work in \
+    flight: the batches to \(batchSize) tasks, the window to \(batchSize + 1) (`bufferSize` tasks ahead \
+    of the one the loop waits for, as in Python 3.14)\(queueRemark). Exercise 13b asks for such a \
+    bound without the in-order wait.
+    """)
+note("The whole Python original of both programs is in the lesson's notes, Lessons/lesson13/README.md.")
+
 server.stop()
 unlink(accessLogPath)
 unlink(log.path)
-rmdir(folder)
+removeTree(folder)
 
 takeaways([
     "Feed a `ProgressBar` (Python: `tqdm`) from done-callbacks or from an `asCompleted` loop; it must be safe to call from any thread.",
@@ -451,8 +324,14 @@ takeaways([
     "An `observer` sees every task's submitted, started and finished events: write them to a log and compute waits and run times from them.",
     "Watch the queue: long waits mean too few workers or too much submitted at once.",
     "For huge or endless inputs use `map(..., bufferSize:)`: bounded memory, results from the start (back-pressure).",
+    "Fixed-size batches drained with `asCompleted` idle every worker until a batch's slowest task ends; a sliding window keeps them busy.",
 ])
 exercise(
-    command: "swift run workbook check 13a",
-    description: "A monitored pool: wrap an executor so that it counts submitted, running, completed and failed tasks, safely from any thread.")
+    id: "13a", title: "A monitored executor",
+    description: "Wrap an executor and count its submitted, running, completed, failed and cancelled tasks, "
+        + "exactly and on time, safely from any thread.")
+exercise(
+    id: "13b", title: "Bounded batches (back-pressure)",
+    description: "Process a huge lazy stream of records on a pool with at most `maxInFlight` of them in "
+        + "flight; stop at the first error.")
 nextStep(command: "swift run lesson14")

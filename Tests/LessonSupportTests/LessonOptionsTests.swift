@@ -52,7 +52,7 @@ struct LessonOptionsTests {
 
     @Test("after a mistake, a one-line usage")
     func synopsis() {
-        #expect(LessonOptions.synopsis(for: info) == "usage: swift run lesson03 [--fast] [--workers N] [--verbose] [--help]")
+        #expect(LessonOptions.synopsis(for: info) == "usage: swift run lesson03 [--fast] [--step | --section N] [--workers N] [--verbose] [--help]")
     }
 
     @Test("unknown options and bad values are reported in one line",

@@ -54,10 +54,12 @@ struct NarratorTests {
         #expect(block.last == "      second line", "line breaks in the value are kept")
         #expect(plain.tableRow(["name", "1.5 s", "2x"], widths: [8, 7, 4]) == "  name      1.5 s  2x")
         #expect(plain.tableRow(["a", ""], widths: [3, 5]) == "  a", "no trailing spaces")
+        #expect(plain.tableRow(["name", "1.5 s", "2x"], widths: [8, 7, 4], numbers: false) == "  name    1.5 s  2x")
         let takeaways = plain.takeawayList(["one", "two"])
         #expect(takeaways.contains { $0.contains("Key takeaways") })
         #expect(takeaways.suffix(2) == ["  ✔ one", "  ✔ two"])
-        #expect(plain.exerciseLines(command: "swift run exercise02", description: nil).last == "  ✎ Your turn: swift run exercise02")
+        let exercise = plain.exerciseLines(id: "02a", title: "Two pages at once", description: "Fetch two pages.")
+        #expect(exercise == ["", "  Exercise 02a · Two pages at once", "  Fetch two pages.", "  ✎ Your turn: swift run workbook check 02a"])
         #expect(plain.nextStepLines(command: "swift run lesson02").contains("  Next: swift run lesson02"))
     }
 

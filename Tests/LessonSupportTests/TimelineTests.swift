@@ -98,7 +98,7 @@ struct TimelineTests {
         let lines = Timeline.render(spans: spans, width: width(track: 20, extent: 20), color: false)
         #expect(row("queue", in: lines) == "2222222222")
         #expect(row("w_0", in: lines) == bar("0", 10) + bar("2", 10))
-        #expect(lines.contains { $0.contains("waiting for a worker") })
+        #expect(lines.contains { $0.contains("2 on the queue row: 2 tasks waiting to start") })
     }
 
     @Test("sequential and pooled runs share one time scale")
@@ -145,18 +145,30 @@ struct TimelineTests {
         #expect(plain.allSatisfy { $0.count <= 60 + 12 })  // the last axis label may run a little past the track
     }
 
-    @Test("recordSequentially runs in order on the calling thread, one row")
-    func recordSequentially() {
-        let (results, spans) = TimelineSpan.recordSequentially([3, 1, 2]) { value in
-            usleepMilliseconds(value)
-            return value * 10
+    @Test("a span recorder notes work done on the calling thread, one row, queued or not")
+    func spanRecorder() {
+        let queued = SpanRecorder(queued: true)
+        let results = [3, 1, 2].map { value in
+            queued.record {
+                usleepMilliseconds(value)
+                return value * 10
+            }
         }
         #expect(results == [30, 10, 20])
+        let spans = queued.spans
         #expect(spans.map(\.label) == ["0", "1", "2"])
         #expect(Set(spans.map(\.worker)) == ["main"])
-        #expect(Set(spans.map(\.submitted)).count == 1)
+        #expect(Set(spans.map(\.submitted)).count == 1, "queued: all handed over at the start")
         #expect(spans[0].finished <= spans[1].started && spans[1].finished <= spans[2].started)
         #expect(spans[0].runTime >= .milliseconds(3))
+
+        let own = SpanRecorder()
+        own.record("wait") { usleepMilliseconds(1) }
+        #expect(own.spans.map(\.label) == ["wait"])
+        #expect(own.spans[0].queueWait == .zero, "not queued: handed over when it started")
+        // A body that throws is still recorded.
+        _ = try? own.record("failed") { () throws -> Int in throw CancellationError() }
+        #expect(own.spans.map(\.label) == ["wait", "failed"])
     }
 
     @Test("nothing to draw is said plainly")

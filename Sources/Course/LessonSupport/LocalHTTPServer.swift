@@ -105,9 +105,13 @@ public final class LocalHTTPServer: Sendable {
             core.stop()
             throw .system(call: "pthread_create", errno: EAGAIN)
         }
+        // A lesson that ends early (`--step`, `--section N`) stops its servers before `exit`.
+        let core = self.core
+        EarlyEnd.register(core) { core.stop() }
     }
 
     deinit {
+        EarlyEnd.unregister(core)
         core.stop()
     }
 
@@ -132,7 +136,10 @@ public final class LocalHTTPServer: Sendable {
 
     /// Stops accepting, interrupts pending delays, closes the listening socket and joins every
     /// server thread. Idempotent; also called by `deinit`.
-    public func stop() { core.stop() }
+    public func stop() {
+        EarlyEnd.unregister(core)
+        core.stop()
+    }
 
     /// Creates the listening socket on 127.0.0.1:0 and reads back the port the kernel picked.
     private static func listen() throws(HTTPServerError) -> (fd: Int32, port: UInt16) {

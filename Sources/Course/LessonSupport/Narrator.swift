@@ -1,16 +1,20 @@
-import ConcurrentFutures  // LockedValue
+import SystemPlatform  // exit
 
 /// Helpers that let a lesson's `main.swift` read top to bottom like a script:
 ///
 /// ```swift
-/// lesson(number: 1, title: "Why pools")
-/// section("One page after another")
+/// lesson(info)
+/// section("One page after another")                  // "1. One page after another"
 /// say("Each download waits 300 ms for the server. Ten of them wait ten times as long.")
-/// code(swift: "for url in urls { try fetch(url) }", python: "for url in urls:\n    fetch(url)")
+/// code(snippet: "one-by-one", python: "for url in urls:\n    fetch(url)")
 /// result("wall time", elapsed.readable)
 /// takeaways(["A pool overlaps waiting."])
+/// exercise(id: "02a", title: "Two pages at once", description: "Fetch two pages at once.")
 /// nextStep(command: "swift run lesson02")
 /// ```
+///
+/// Everything they print goes through the lesson's `Presenter`, which shows it, or not
+/// (`--section N`), and pauses between sections (`--step`).
 ///
 /// Prose may mark code with backticks: `submit` is shown in colour on a terminal and
 /// keeps its backticks in plain text.
@@ -123,13 +127,14 @@ public struct Narrator: Sendable {
         return lines
     }
 
-    /// One row of a small table: the first column left-aligned, the others right-aligned, each
-    /// cell padded to its width (and at least one space apart); no trailing spaces.
-    public func tableRow(_ cells: [String], widths: [Int]) -> String {
+    /// One row of a small table: the first column left-aligned, the others right-aligned (or
+    /// all left-aligned when `numbers` is false), each cell padded to its width (and at least
+    /// one space apart); no trailing spaces.
+    public func tableRow(_ cells: [String], widths: [Int], numbers: Bool = true) -> String {
         var line = Self.indent
         for (index, (cell, width)) in zip(cells, widths).enumerated() {
             let padding = String(repeating: " ", count: max(1, width - cell.count))
-            line += index == 0 ? cell + padding : padding + cell
+            line += index == 0 || !numbers ? cell + padding : padding + cell
         }
         while line.hasSuffix(" ") { line.removeLast() }
         return line
@@ -153,12 +158,18 @@ public struct Narrator: Sendable {
         heading("Key takeaways") + bulletList(items, bullet: "✔")
     }
 
-    /// The exercise line: what to do and the exact command that checks it.
-    public func exerciseLines(command: String, description: String?) -> [String] {
-        var lines = [""]
-        if let description { lines += prose("Exercise: " + description) }
-        lines.append(Self.indent + paint("✎ Your turn: ", .bold, .magenta) + paint(command, .bold))
+    /// An exercise: its id and name as the course index has them, what to do, and the exact
+    /// command that checks it.
+    public func exerciseLines(id: String, title: String, description: String) -> [String] {
+        var lines = ["", Self.indent + paint("Exercise \(id) · \(title)", .bold)]
+        lines += prose(description)
+        lines.append(Self.indent + paint("✎ Your turn: ", .bold, .magenta) + paint("swift run workbook check \(id)", .bold))
         return lines
+    }
+
+    /// The presenter's prompt between sections (`--step`), without a newline.
+    public func promptLine(_ text: String) -> String {
+        Self.indent + paint("▶ " + text, .bold, .yellow)
     }
 
     /// The line that points to what comes next.
@@ -236,36 +247,35 @@ public struct Narrator: Sendable {
     }
 }
 
-// MARK: - Script-style free functions, printing to standard output
+// MARK: - Script-style free functions, printing through the lesson's presenter
 
-/// Prints `lines`, one per line.
+/// Prints `lines`, one per line, if the lesson is being shown at this point (see `Presenter`).
 /// Never two blank lines in a row, however the helpers follow one another.
 func emit(_ lines: [String]) {
-    previousLineWasBlank.withLock { previousWasBlank in
-        for line in lines {
-            if line.isEmpty && previousWasBlank { continue }
-            print(line)
-            previousWasBlank = line.isEmpty
-        }
-    }
+    Presenter.current.emit(lines)
 }
 
-/// Whether the last line `emit` printed was empty.
-private let previousLineWasBlank = LockedValue(false)
-
-/// Opens a lesson with its number and title.
-public func lesson(number: Int, title: String) {
-    emit(Narrator.standard.banner(number: number, title: title))
+/// Ends the lesson now, quietly and successfully: the presenter has said why (`q` typed at a
+/// pause, or the one section asked for is over). The lesson's servers are stopped first.
+func endLessonHere() -> Never {
+    Terminal.flush()
+    EarlyEnd.stopEverything()
+    exit(0)
 }
 
 /// Opens a lesson with the number and title from its `LessonInfo`.
 public func lesson(_ info: LessonInfo) {
-    lesson(number: info.number, title: info.title)
+    if Presenter.current.info.number != info.number {
+        // The options were not parsed with `parseOrExit` (a test, a quick experiment): show all.
+        Presenter.current = Presenter(info: info, mode: .continuous, readLine: { nil }, write: Presenter.writeToStandardOutput)
+    }
+    Presenter.current.startLesson()
 }
 
-/// Starts a new part of the lesson.
+/// Starts the next part of the lesson, numbered: `section("The picture")` prints
+/// "── 3. The picture ───". The title must be the next one in the lesson's `LessonInfo.sections`.
 public func section(_ title: String) {
-    emit(Narrator.standard.heading(title))
+    if Presenter.current.startSection(title) == .stop { endLessonHere() }
 }
 
 /// Explains something, wrapped to the terminal. Use `\n\n` between paragraphs.
@@ -278,9 +288,25 @@ public func note(_ text: String) {
     emit(Narrator.standard.prose(text, style: [.dim]))
 }
 
-/// Shows Swift code with its Python equivalent beside it (or below, on a narrow terminal).
-public func code(swift: String, python: String? = nil) {
+/// Shows a Swift snippet of the lesson's own source with its Python equivalent beside it (or
+/// below, on a narrow terminal). The snippet is read from the lesson's folder, between the
+/// lines `// snippet: name` and `// snippet end` (see `SourceSnippets`), so what is shown is
+/// the code that runs.
+public func code(snippet name: String, python: String? = nil, file: String = #filePath) {
+    emit(Narrator.standard.codeComparison(swift: SourceSnippets.text(of: name, besideFile: file), python: python))
+}
+
+/// Shows several snippets of the lesson's source as one block (a blank line between them),
+/// with their Python equivalent: two ways of doing the same thing, side by side with Python's.
+public func code(snippets names: [String], python: String? = nil, file: String = #filePath) {
+    let swift = names.map { SourceSnippets.text(of: $0, besideFile: file) }.joined(separator: "\n\n")
     emit(Narrator.standard.codeComparison(swift: swift, python: python))
+}
+
+/// Shows a snippet of LessonSupport's own source, the code every lesson shares (`fetch`, for
+/// one), with its Python equivalent. Marked like a lesson's snippets.
+public func code(sharedSnippet name: String, python: String? = nil) {
+    emit(Narrator.standard.codeComparison(swift: SourceSnippets.text(of: name, besideFile: #filePath), python: python))
 }
 
 /// Reports a measured value.
@@ -293,9 +319,21 @@ public func resultBlock(_ label: String, _ value: String) {
     emit(Narrator.standard.resultBlock(label, value))
 }
 
-/// Prints one row of a small table (see `Narrator.tableRow`).
-public func tableRow(_ cells: [String], widths: [Int]) {
-    emit([Narrator.standard.tableRow(cells, widths: widths)])
+/// Prints one row of a small table (see `Narrator.tableRow`): numbers right-aligned, or every
+/// column left-aligned with `numbers: false`.
+public func tableRow(_ cells: [String], widths: [Int], numbers: Bool = true) {
+    emit([Narrator.standard.tableRow(cells, widths: widths, numbers: numbers)])
+}
+
+/// Prints lines as they are (already indented and painted), e.g. a table the lesson lays out
+/// itself. An empty string is a blank line.
+public func show(_ lines: String...) {
+    emit(lines)
+}
+
+/// Prints lines as they are (array form of `show(_:)`).
+public func show(lines: [String]) {
+    emit(lines)
 }
 
 /// A short bulleted list.
@@ -303,14 +341,18 @@ public func bullets(_ items: [String]) {
     emit(Narrator.standard.bulletList(items))
 }
 
-/// The lesson's key points, at the end.
+/// The lesson's key points, at the end. With `--step` the lesson pauses before them; with
+/// `--section N` the lesson has ended before them.
 public func takeaways(_ items: [String]) {
+    if Presenter.current.startClosing() == .stop { endLessonHere() }
     emit(Narrator.standard.takeawayList(items))
 }
 
-/// The exact command for the lesson's exercise.
-public func exercise(command: String, description: String? = nil) {
-    emit(Narrator.standard.exerciseLines(command: command, description: description))
+/// An exercise of the lesson, under its id and title in the course index
+/// (Sources/Course/WorkbookCourse/CourseExercises.swift; a test checks they agree), with the
+/// exact command that checks it.
+public func exercise(id: String, title: String, description: String) {
+    emit(Narrator.standard.exerciseLines(id: id, title: title, description: description))
 }
 
 /// Points to the next lesson, e.g. `nextStep(command: "swift run lesson02")`.

@@ -89,9 +89,9 @@ public final class ProgressBar: Sendable {
         return lead + "[" + bar + "]" + counter
     }
 
-    /// Writes straight to standard output and flushes, so a redraw without a new line shows at once.
+    /// Writes to standard output through the lesson's presenter (so a bar outside the section
+    /// being shown stays hidden), flushed, so a redraw without a new line shows at once.
     @Sendable public static func writeToStandardOutput(_ text: String) {
-        print(text, terminator: "")
-        Terminal.flush()
+        Presenter.current.emitRaw(text)
     }
 }

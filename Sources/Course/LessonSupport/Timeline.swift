@@ -64,23 +64,6 @@ public struct TimelineSpan: Sendable, Equatable {
                 started: started, finished: finished, failed: task.failed)
         }
     }
-
-    /// Runs `body` on each item in turn on the calling thread and records a span per item on one
-    /// row (`worker`). All items count as submitted at the start, so the picture shows how long
-    /// the later ones waited for the earlier ones. Labels are the items' indices.
-    public static func recordSequentially<Item, Result>(
-        _ items: [Item], worker: String = "main", _ body: (Item) throws -> Result
-    ) rethrows -> (results: [Result], spans: [TimelineSpan]) {
-        let submitted = ContinuousClock.now
-        var results: [Result] = []
-        var spans: [TimelineSpan] = []
-        for (index, item) in items.enumerated() {
-            let started = ContinuousClock.now
-            results.append(try body(item))
-            spans.append(TimelineSpan(worker: worker, label: "\(index)", submitted: submitted, started: started, finished: .now))
-        }
-        return (results, spans)
-    }
 }
 
 /// A titled group of rows on a timeline, e.g. "one by one" or "pool of 10 workers".
@@ -113,7 +96,8 @@ public enum Timeline {
     /// Names longer than this are shortened from the left ("…Executor-0_3").
     public static let maximumRowNameWidth = 14
 
-    /// Prints the sections to standard output, sized and coloured for the terminal.
+    /// Prints the sections to standard output (through the lesson's presenter), sized and
+    /// coloured for the terminal.
     public static func print(_ sections: [TimelineSection]) {
         emit(render(sections: sections, width: Terminal.width, color: Terminal.isColorEnabled) + [""])
     }
@@ -139,17 +123,14 @@ public enum Timeline {
         let layout = Layout(scale: scale, columns: trackWidth, nameWidth: nameWidth, color: color)
 
         var lines: [String] = []
-        var showsQueue = false
+        var drawn = TimelineLegend.Drawn()
         for (section, extent) in zip(sections, extents) {
             let header = section.title.isEmpty ? "" : layout.paint(section.title, .bold) + " — "
             lines.append("  " + header + layout.paint(extent.readable, .bold))
-            let rows = layout.rows(for: section.spans)
-            lines += rows.lines
-            showsQueue = showsQueue || rows.hasQueueRow
+            lines += layout.rows(for: section.spans, noting: &drawn)
         }
         lines += layout.axis()
-        let showsFailure = sections.contains { $0.spans.contains(where: \.failed) }
-        lines += layout.legend(width: width, showsFailure: showsFailure, showsQueue: showsQueue)
+        lines += TimelineLegend(drawn: drawn, columnTime: scale / trackWidth).lines(width: width, color: color)
         return lines
     }
 
@@ -222,27 +203,40 @@ struct Layout {
         return "…" + (tail.isEmpty ? original : tail)
     }
 
-    /// The queue row (if anything waited long enough to see) and one row per worker.
-    func rows(for spans: [TimelineSpan]) -> (lines: [String], hasQueueRow: Bool) {
+    /// The queue row (if anything waited long enough to see) and one row per worker. Notes in
+    /// `drawn` what ended up on the chart, for the legend.
+    func rows(for spans: [TimelineSpan], noting drawn: inout TimelineLegend.Drawn) -> [String] {
         let origin = spans.map(\.submitted).min()!
         var lines: [String] = []
-        let queue = queueCells(for: spans, origin: origin)
-        if let queue {
+        if let queue = queueCells(for: spans, origin: origin) {
             lines.append(rowPrefix(queueRowName) + draw(queue))
+            drawn.queueCounts.formUnion(queue.compactMap { $0.1 == .queue ? $0.0 : nil })
         }
         for worker in Timeline.workers(in: spans) {
             var cells = Array(repeating: (Character(" "), Ink.none), count: columns)
             let mine = spans.filter { $0.worker == worker }.sorted { $0.started < $1.started }
+            var labelColumns: [Int?] = []
             for (order, span) in mine.enumerated() {
-                drawSpan(span, into: &cells, origin: origin, ink: span.failed ? .failed : (order.isMultiple(of: 2) ? .taskA : .taskB))
+                labelColumns.append(drawSpan(span, into: &cells, origin: origin, ink: span.failed ? .failed : (order.isMultiple(of: 2) ? .taskA : .taskB)))
+            }
+            // A span drawn later may cover part of an earlier one (a process pool's worker can
+            // start its next call before the last reply is in): only a label still whole on
+            // the finished row counts as drawn.
+            for (span, column) in zip(mine, labelColumns) {
+                let intact = column.map { column in
+                    cells[column..<(column + span.label.count + 1)].map(\.0) == Array("[" + span.label)
+                } ?? false
+                drawn.spans.append(.init(worker: worker, label: intact ? span.label : nil, failed: span.failed))
             }
             lines.append(rowPrefix(worker) + draw(cells))
         }
-        return (lines, queue != nil)
+        return lines
     }
 
     /// `[label===]` across the span's columns; `x` instead of `=` if it failed; `[]` or `|` when short.
-    private func drawSpan(_ span: TimelineSpan, into cells: inout [(Character, Ink)], origin: ContinuousClock.Instant, ink: Ink) {
+    /// Returns the column of the `[` when the whole label was drawn, `nil` otherwise.
+    @discardableResult
+    private func drawSpan(_ span: TimelineSpan, into cells: inout [(Character, Ink)], origin: ContinuousClock.Instant, ink: Ink) -> Int? {
         var first = column(span.started - origin)
         var end = column(span.finished - origin)
         if first >= columns { first = columns - 1 }
@@ -258,10 +252,12 @@ struct Layout {
             let label = span.label.count <= inside ? Array(span.label) : []
             glyphs = ["["] + label + Array(repeating: fill, count: inside - label.count) + ["]"]
         }
+        let labelShown = !span.label.isEmpty && width >= span.label.count + 2
         for (offset, glyph) in glyphs.enumerated() {
-            let isLabel = offset >= 1 && offset <= span.label.count && width >= span.label.count + 2
+            let isLabel = labelShown && offset >= 1 && offset <= span.label.count
             cells[first + offset] = (glyph, isLabel ? (span.failed ? .failed : .label) : ink)
         }
+        return labelShown ? first : nil
     }
 
     /// How many tasks were waiting in each column (a digit, `+` for ten or more); `nil` if none ever did.
@@ -362,24 +358,5 @@ struct Layout {
             }
             magnitude *= 10
         }
-    }
-
-    /// What the symbols mean (only those that appear) and how much time a column covers.
-    func legend(width: Int, showsFailure: Bool, showsQueue: Bool) -> [String] {
-        var items = [paint("[3===]", .cyan) + " task 3 running"]
-        if showsFailure { items.append(paint("[4xxx]", .red, .bold) + " task 4 failed") }
-        if showsQueue { items.append(paint("5", .yellow) + " on the queue row: 5 tasks waiting for a worker") }
-        items.append("1 column ≈ " + (scale / columns).readable)
-        var lines: [String] = []
-        var current = "  "
-        for item in items {
-            if Terminal.visibleWidth(current) > 2 && Terminal.visibleWidth(current) + 3 + Terminal.visibleWidth(item) > width {
-                lines.append(current)
-                current = "  "
-            }
-            current += (Terminal.visibleWidth(current) > 2 ? "   " : "") + item
-        }
-        lines.append(current)
-        return lines
     }
 }
