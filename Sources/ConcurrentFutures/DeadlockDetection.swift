@@ -89,9 +89,11 @@ final class DeadlockDetector: Sendable {
         }
         guard let snapshot else { return nil }
         let queued = queuedTasks()
+        let workers = snapshot.workers == 1
+            ? "the only worker of the pool \"\(pool.name)\" is"
+            : "all \(snapshot.workers) workers of the pool \"\(pool.name)\" are"
         return DeadlockError(
-            "a task is waiting for another task of the same pool, and all \(snapshot.workers) "
-                + "worker\(snapshot.workers == 1 ? "" : "s") of \(pool.name) are busy waiting, "
+            "a task is waiting for another task of the same pool, and \(workers) busy waiting, "
                 + "so nothing can ever finish (\(snapshot.waits.joined(separator: "; ")); \(queued) "
                 + "task\(queued == 1 ? "" : "s") queued). Give the pool more workers, or do not "
                 + "wait inside a task for tasks of the same pool."

@@ -17,7 +17,7 @@ struct DeadlockDetectionTests {
         let start = ContinuousClock.now
         let error = caught(DeadlockError.self) { try outer.result(timeout: .seconds(10)) }
         #expect(ContinuousClock.now - start < .seconds(3), "detected within about a second")
-        #expect(error?.message.contains("a task is waiting for another task of the same pool, and all 1 worker of solo are busy waiting") == true)
+        #expect(error?.message.contains("a task is waiting for another task of the same pool, and the only worker of the pool \"solo\" is busy waiting") == true)
         #expect(error?.message.contains("solo_0 runs task 0 and waits for task 1 (\"pow(5, 2)\")") == true)
         // The deadlock is broken: the inner task gets its turn.
         #expect(try inner.withLock { $0 }!.result(timeout: .seconds(5)) == 25)
