@@ -6,7 +6,7 @@ import SystemPlatform
 /// Why not `Synchronization.Mutex`? On Linux it is a futex-based lock that cannot be paired with
 /// a condition variable, so anything that must sleep until another thread says "go" needs a
 /// `pthread_mutex_t` and a `pthread_cond_t`. (State that is only read or updated, never waited
-/// on, needs only a mutex: `LockedValue`, or a future's lock from `LockStripes`.)
+/// on, needs only a mutex: `LockedValue`, or a future's `FutureLock`.)
 ///
 /// Timed waits run on the monotonic clock, like `Deadline`, so they are not disturbed when the
 /// wall clock is changed. Python's `threading.Condition` plays this role.
