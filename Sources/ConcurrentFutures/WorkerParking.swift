@@ -24,9 +24,12 @@ import Synchronization
 ///     let wake = parking.shouldWakeSleeper(queued: queue.count)
 ///     // unlock, then: if wake { condition.signal() }
 ///
-/// What it saves, measured with `bench --suite scaling` on 16 cores (see
-/// Sources/Measuring/bench/README.md): with every idle worker spinning and every submit waking
-/// a sleeper, the pool ran a third as fast with 4 workers as with one.
+/// What it saves, measured (Sources/Measuring/bench/README.md, "Scaling to 16 cores"): with every
+/// idle worker spinning and every submit waking a sleeper, the pool ran a quarter as fast with 4
+/// workers as with one on 16 cores; with one watcher and claims, as fast. Four watchers rather
+/// than one: on 2 cores, `bench --suite submit --suite map --workers 2`, three alternations,
+/// submit+result 0.86-0.95x GCD against 0.67-0.81x, map 0.61-1.45x against 0.47-0.51x (not yet
+/// measured on 16 cores).
 struct WorkerParking {
     /// How long a watcher watches the queue before it sleeps.
     static let watchTime: Int64 = 50_000  // nanoseconds
