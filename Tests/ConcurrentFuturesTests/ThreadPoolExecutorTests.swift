@@ -288,34 +288,14 @@ struct ThreadPoolExecutorTests {
         #expect(recorder.events.filter { $0.taskID == 1 }.map(\.kind) == [.submitted, .finished(.cancelled)])
     }
 
-    @Test func aCancelledTaskIsFreedWhenTheWorkerSkipsIt() throws {
-        // Python's _WorkItem keeps the task until a worker takes it from the queue and finds
-        // its future cancelled; so does ours.
-        final class Payload: Sendable {}
-        try withThreadPool(maxWorkers: 1) { pool in
-            let gate = Gate()
-            let started = Arrivals()
-            _ = try pool.submit { started.arrive(); gate.wait() }
-            #expect(started.wait(for: 1))
-            weak var captured: Payload?
-            let victim: Future<Int> = try {
-                let payload = Payload()
-                captured = payload
-                return try pool.submit { _ = payload; return 1 }
-            }()
-            #expect(victim.cancel())
-            #expect(victim.isDone, "done for waiters at once")
-            #expect(pool.statistics.queued == 1, "still in the queue behind the blocked task")
-            gate.open()
-            #expect(eventually { captured == nil }, "freed once the worker skipped it")
-            #expect(eventually { pool.statistics.cancelled == 1 })
-        }
-    }
+    /// Something a task captures, to see when the task is freed.
+    private final class Payload: Sendable {}
 
-    @Test func shutdownCancellingFuturesFreesTheirTasks() throws {
-        final class Payload: Sendable {}
-        let pool = try ThreadPoolExecutor(maxWorkers: 1)
-        let gate = Gate()
+    /// Blocks the only worker of `pool` (until `gate` opens), then queues a task behind it that
+    /// captures a `Payload`; returns the task's future and a weak reference to the payload.
+    private func queueBehindABlockedWorker(
+        _ pool: ThreadPoolExecutor, gate: Gate
+    ) throws -> (future: Future<Int>, payload: () -> Payload?) {
         let started = Arrivals()
         _ = try pool.submit { started.arrive(); gate.wait() }
         #expect(started.wait(for: 1))
@@ -325,9 +305,31 @@ struct ThreadPoolExecutorTests {
             captured = payload
             return try pool.submit { _ = payload; return 1 }
         }()
+        return (victim, { captured })
+    }
+
+    @Test func aCancelledTaskIsFreedWhenTheWorkerSkipsIt() throws {
+        // Python's _WorkItem keeps the task until a worker takes it from the queue and finds
+        // its future cancelled; so does ours.
+        try withThreadPool(maxWorkers: 1) { pool in
+            let gate = Gate()
+            let (victim, payload) = try queueBehindABlockedWorker(pool, gate: gate)
+            #expect(victim.cancel())
+            #expect(victim.isDone, "done for waiters at once")
+            #expect(pool.statistics.queued == 1, "still in the queue behind the blocked task")
+            gate.open()
+            #expect(eventually { payload() == nil }, "freed once the worker skipped it")
+            #expect(eventually { pool.statistics.cancelled == 1 })
+        }
+    }
+
+    @Test func shutdownCancellingFuturesFreesTheirTasks() throws {
+        let pool = try ThreadPoolExecutor(maxWorkers: 1)
+        let gate = Gate()
+        let (victim, payload) = try queueBehindABlockedWorker(pool, gate: gate)
         pool.shutdown(wait: false, cancelFutures: true)
         #expect(victim.isCancelled)
-        #expect(captured == nil, "the queue was emptied: nothing holds the task")
+        #expect(payload() == nil, "the queue was emptied: nothing holds the task")
         gate.open()
         pool.shutdown()
     }
