@@ -31,6 +31,14 @@ struct ProcessPoolTests {
         #expect(squares == inputs.map { $0 * $0 })
     }
 
+    @Test(arguments: [Int.max, 1 << 33])
+    func aHugeChunkSizeCostsOnlyTheItemsThatExist(chunkSize: Int) throws {
+        let squares = try withProcessPool(tasks: processPoolTestTasks, maxWorkers: 2, executable: testWorker) { pool in
+            try Array(pool.map(Square.self, Array(0..<10), chunkSize: chunkSize))
+        }
+        #expect(squares == (0..<10).map { $0 * $0 })
+    }
+
     @Test func mapWithABufferSubmitsAsResultsAreConsumed() throws {
         let pool = try makeTestPool()
         defer { pool.shutdown() }

@@ -51,7 +51,9 @@ struct BinaryEncoder {
         taking limit: Int, from elements: inout Elements
     ) throws -> [UInt8]? where Elements.Element: Encodable {
         let array = EncodingNode.ArrayNode()
-        array.elements.reserveCapacity(limit)
+        // Room for a modest chunk at most: `limit` is `map`'s chunk size, which may be `Int.max`;
+        // memory is only for the elements that exist.
+        array.elements.reserveCapacity(min(limit, 1024))
         while array.elements.count < limit, let element = elements.next() {
             array.elements.append(try encodingNode(for: element, codingPath: []))
         }
