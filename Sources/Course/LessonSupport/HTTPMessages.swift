@@ -20,6 +20,9 @@ enum HTTPStatus {
         case 408: "Request Timeout"
         case 409: "Conflict"
         case 410: "Gone"
+        case 411: "Length Required"
+        case 413: "Content Too Large"
+        case 415: "Unsupported Media Type"
         case 418: "I'm a teapot"
         case 429: "Too Many Requests"
         case 500: "Internal Server Error"
@@ -32,15 +35,25 @@ enum HTTPStatus {
     }
 
     /// The bytes of a complete response: status line, headers, blank line, body.
-    static func responseBytes(for reply: LocalHTTPServer.Reply, includeBody: Bool) -> [UInt8] {
+    static func responseBytes(
+        for reply: LocalHTTPServer.Reply, includeBody: Bool, allowedMethods: Set<String> = ["GET", "HEAD"]
+    ) -> [UInt8] {
         var head = "HTTP/1.1 \(reply.status) \(reason(reply.status))\r\n"
         head += "Content-Type: \(reply.contentType)\r\n"
         head += "Content-Length: \(reply.body.count)\r\n"
-        if reply.status == 405 { head += "Allow: GET, HEAD\r\n" }
+        if reply.status == 405 { head += "Allow: \(methodList(allowedMethods, separator: ", "))\r\n" }
         head += "Connection: close\r\n"
         head += "Server: LessonSupport\r\n\r\n"
         return Array(head.utf8) + (includeBody ? reply.body : [])
     }
+}
+
+/// "GET, HEAD, POST": GET and HEAD first, then the others in alphabetical order.
+func methodList(_ methods: Set<String>, separator: String, last: String? = nil) -> String {
+    let rank = { (method: String) in method == "GET" ? 0 : method == "HEAD" ? 1 : 2 }
+    let ordered = methods.sorted { (rank($0), $0) < (rank($1), $1) }
+    guard let last, ordered.count > 1 else { return ordered.joined(separator: separator) }
+    return ordered.dropLast().joined(separator: separator) + last + ordered.last!
 }
 
 /// Reads the request line and headers of an HTTP/1.x request, rejecting anything malformed.

@@ -36,18 +36,36 @@ public final class LocalHTTPServer: Sendable {
         public var handler: (@Sendable (HTTPRequest) -> Reply?)?
         /// How long a client may take to send its request.
         public var requestTimeout: Duration
+        /// The address to listen on: "127.0.0.1" (this machine only), "0.0.0.0" (every network
+        /// interface) or one interface's IPv4 address.
+        public var host: String
+        /// The port to listen on; 0 lets the operating system choose a free one.
+        public var port: UInt16
+        /// The methods served; any other gets 405. Methods other than GET and HEAD reach only the
+        /// `handler`, with the body their `Content-Length` announces (see `maximumBodySize`).
+        public var methods: Set<String>
+        /// A request whose body is larger than this is refused with 413 before it is read.
+        public var maximumBodySize: Int
 
         public init(
             pageSize: Int = 1_024,
             pageDelay: Duration = .zero,
             pageCount: Int? = nil,
             requestTimeout: Duration = .seconds(5),
+            host: String = "127.0.0.1",
+            port: UInt16 = 0,
+            methods: Set<String> = ["GET", "HEAD"],
+            maximumBodySize: Int = 64 * 1024,
             handler: (@Sendable (HTTPRequest) -> Reply?)? = nil
         ) {
             self.pageSize = pageSize
             self.pageDelay = pageDelay
             self.pageCount = pageCount
             self.requestTimeout = requestTimeout
+            self.host = host
+            self.port = port
+            self.methods = methods
+            self.maximumBodySize = maximumBodySize
             self.handler = handler
         }
     }
@@ -86,13 +104,15 @@ public final class LocalHTTPServer: Sendable {
         public var openConnections = 0
     }
 
-    /// The port the operating system chose (the server binds port 0).
+    /// The port listened on: `configuration.port`, or the one the operating system chose.
     public let port: UInt16
+    /// The address listened on (`configuration.host`).
+    public let host: String
     private let core: ServerCore
 
-    /// Starts listening on 127.0.0.1 at a free port and begins serving at once.
+    /// Starts listening (by default on 127.0.0.1 at a free port) and begins serving at once.
     public init(configuration: Configuration = Configuration()) throws(HTTPServerError) {
-        let listener = try Self.listen()
+        let listener = try Self.listen(host: configuration.host, port: configuration.port)
         var stopPipe: [Int32] = [-1, -1]
         guard makePipe(&stopPipe, nonBlocking: true) == 0 else {
             let code = errno
@@ -100,6 +120,7 @@ public final class LocalHTTPServer: Sendable {
             throw .system(call: "pipe", errno: code)
         }
         port = listener.port
+        host = configuration.host
         core = ServerCore(listenFD: listener.fd, port: listener.port, stopRead: stopPipe[0], stopWrite: stopPipe[1], configuration: configuration)
         guard core.startAccepting() else {
             core.stop()
@@ -115,8 +136,8 @@ public final class LocalHTTPServer: Sendable {
         core.stop()
     }
 
-    /// `http://127.0.0.1:PORT`
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// `http://127.0.0.1:PORT` (a server on every interface is reached through 127.0.0.1 too).
+    public var baseURL: String { "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)" }
 
     /// The full URL of `path` on this server, e.g. `url("/page/3")`.
     public func url(_ path: String) -> String {
@@ -141,12 +162,19 @@ public final class LocalHTTPServer: Sendable {
         core.stop()
     }
 
-    /// Creates the listening socket on 127.0.0.1:0 and reads back the port the kernel picked.
-    private static func listen() throws(HTTPServerError) -> (fd: Int32, port: UInt16) {
+    /// Creates the listening socket on `host:port` and reads back the port (the kernel picks one
+    /// for port 0).
+    private static func listen(host: String, port: UInt16) throws(HTTPServerError) -> (fd: Int32, port: UInt16) {
+        guard let address = Sockets.address(host: host, port: port) else { throw .system(call: "inet_pton", errno: EINVAL) }
         let fd = makeTCPSocket()
         guard fd >= 0 else { throw .system(call: "socket", errno: errno) }
+        // A port can be listened on again at once after a stop, while connections of the
+        // previous server still linger (TIME_WAIT; both servers need the option). Two live
+        // listeners still cannot share a port.
+        var on: Int32 = 1
+        _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
         var failedCall = ""
-        guard bindAndListen(fd, to: Sockets.address(host: "127.0.0.1", port: 0)!, backlog: 128, failedCall: &failedCall) == 0 else {
+        guard bindAndListen(fd, to: address, backlog: 128, failedCall: &failedCall) == 0 else {
             let code = errno
             close(fd)
             throw .system(call: failedCall, errno: code)
@@ -180,6 +208,8 @@ public struct HTTPRequest: Sendable, Equatable {
     public var query: [String: String]
     /// Header fields with lower-cased names.
     public var headers: [String: String]
+    /// The body (empty for GET and HEAD, which are served without reading one).
+    public var body: [UInt8] = []
 }
 
 /// The part of the server that its threads hold on to. The public `LocalHTTPServer` owns it, so
@@ -314,9 +344,17 @@ private final class ServerCore: Sendable {
             switch HTTPRequestParser.parse(bytes) {
             case .failure(let problem):
                 reply = .init(status: problem.status, text: "\(problem.status) \(HTTPStatus.reason(problem.status)): \(problem.message)\n")
-            case .success(let request):
+            case .success(var request):
                 isHead = request.method == "HEAD"
-                reply = LocalHTTPServer.reply(to: request, configuration: configuration)
+                switch readBody(of: request, head: bytes, from: client, until: deadline) {
+                case .closed:
+                    return
+                case .refused(let refusal):
+                    reply = refusal
+                case .body(let body):
+                    request.body = body
+                    reply = LocalHTTPServer.reply(to: request, configuration: configuration)
+                }
             }
         }
         beginRequest()
@@ -327,7 +365,7 @@ private final class ServerCore: Sendable {
             return
         }
         endRequest(answered: true)
-        let bytes = HTTPStatus.responseBytes(for: reply, includeBody: !isHead)
+        let bytes = HTTPStatus.responseBytes(for: reply, includeBody: !isHead, allowedMethods: configuration.methods)
         do {
             try Sockets.sendAll(bytes, to: client, until: ContinuousClock.now + .seconds(10), stopFD: stopRead)
             // Half-close and read until the client hangs up, so unread input cannot turn our close into a reset.
@@ -359,6 +397,50 @@ private final class ServerCore: Sendable {
         case closed
         case tooSlow
         case stopped
+    }
+
+    private enum BodyReadResult {
+        case body([UInt8])
+        case refused(LocalHTTPServer.Reply)
+        case closed
+    }
+
+    /// The body of `request`: `Content-Length` bytes, the first of them already read with the
+    /// head. GET and HEAD, and methods the server refuses anyway, are served without reading one.
+    private func readBody(
+        of request: HTTPRequest, head: [UInt8], from client: Int32, until deadline: ContinuousClock.Instant
+    ) -> BodyReadResult {
+        guard request.method != "GET", request.method != "HEAD", configuration.methods.contains(request.method) else {
+            return .body([])
+        }
+        guard request.headers["transfer-encoding"] == nil else {
+            return .refused(.init(status: 411, text: "411 Length Required: send the body with a Content-Length, not in chunks\n"))
+        }
+        guard let lengthText = request.headers["content-length"] else {
+            return .refused(.init(status: 411, text: "411 Length Required: a \(request.method) needs a Content-Length\n"))
+        }
+        guard let length = Int(lengthText), length >= 0 else {
+            return .refused(.init(status: 400, text: "400 Bad Request: bad Content-Length: \(lengthText)\n"))
+        }
+        // Refused before it is read: a client cannot make the server hold more than the limit.
+        guard length <= configuration.maximumBodySize else {
+            return .refused(.init(status: 413, text: "413 Content Too Large: the body has \(length) bytes, at most \(configuration.maximumBodySize) are accepted\n"))
+        }
+        var body = Array(head[(HTTPRequestParser.endOfHead(in: head) ?? head.count)...].prefix(length))
+        while body.count < length {
+            do {
+                let chunk = try Sockets.receive(from: client, limit: min(64 * 1024, length - body.count), until: deadline, stopFD: stopRead)
+                if chunk.isEmpty {
+                    return .refused(.init(status: 400, text: "400 Bad Request: the body ended after \(body.count) of \(length) bytes\n"))
+                }
+                body += chunk
+            } catch .timedOut {
+                return .refused(.init(status: 408, text: "408 Request Timeout\n"))
+            } catch {
+                return .closed  // the server is stopping, or the client went away
+            }
+        }
+        return .body(body)
     }
 
     /// Reads up to the blank line that ends the request head (at most 16 KiB; more is passed on

@@ -3,8 +3,14 @@
 extension LocalHTTPServer {
     /// The reply to `request`: the custom handler's or a built-in route's, adjusted by the query.
     static func reply(to request: HTTPRequest, configuration: Configuration) -> Reply {
+        guard configuration.methods.contains(request.method) else {
+            let served = methodList(configuration.methods, separator: ", ", last: " and ")
+            return .init(status: 405, text: "405 Method Not Allowed: only \(served) \(configuration.methods.count == 1 ? "is" : "are") served\n")
+        }
+        // The built-in routes are pages to read: other methods are for the handler alone.
         guard request.method == "GET" || request.method == "HEAD" else {
-            return .init(status: 405, text: "405 Method Not Allowed: only GET and HEAD are served\n")
+            return configuration.handler?(request)
+                ?? .init(status: 404, text: "404 Not Found: nothing takes \(request.method) \(request.path)\n")
         }
         let overrides: QueryOverrides
         switch QueryOverrides.parse(request.query) {
