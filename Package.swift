@@ -163,7 +163,7 @@ package.targets += [
         path: "Sources/Course/WorkbookChecks"
     ),
     .target(
-        name: "WorkbookTool", dependencies: ["ConcurrentFutures", "WorkbookCourse", "SystemPlatform"],
+        name: "WorkbookTool", dependencies: ["ConcurrentFutures", "WorkbookCourse", "SystemPlatform", "LessonSupport"],
         path: "Sources/Course/WorkbookTool"
     ),
     .executableTarget(name: "workbook", dependencies: ["WorkbookTool"], path: "Sources/Course/workbook", exclude: ["Originals"]),

@@ -120,6 +120,11 @@ struct ClassFolder {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
         guard size <= largestReport else { return .failure(InputError("not a workbook report (\(size / 1024) KB)")) }
         guard let data = FileManager.default.contents(atPath: path) else { return .failure(InputError("cannot be read")) }
+        return decodeReport(data)
+    }
+
+    /// The bytes of a file (or of a request to the live room): a report, or why they are not one.
+    static func decodeReport(_ data: Data) -> Result<LearnerReport, InputError> {
         // First what kind of file it is, then (for a report) whether it is whole.
         struct Kind: Decodable { var format: String? }
         guard let kind = try? JSONDecoder().decode(Kind.self, from: data) else {
@@ -181,6 +186,11 @@ struct ClassReport {
     }
 
     func rendered(style: TextStyle) -> String {
+        (grid(style: style) + [""] + byExercise(style: style) + ["", stuckLine(style: style)]).joined(separator: "\n")
+    }
+
+    /// The header and one row of marks per student (what the live room always shows).
+    func grid(style: TextStyle) -> [String] {
         let exercises = Course.exercises
         let duplicated = Set(sameNames.map(\.name))
         /// A learner's row: the name, and the file too when another report carries that name.
@@ -220,9 +230,13 @@ struct ClassReport {
                 + " one learner handed in twice, or several share a login name.")
             lines.append("  To set a name: swift run workbook report --json --name NAME --output NAME.json")
         }
-        lines.append("")
-        lines.append(style.bold("By exercise") + style.dim("   (done / failing / started, average tries of those who passed, students who used every hint)"))
-        for exercise in exercises {
+        return lines
+    }
+
+    /// One line per exercise somebody has touched: done, failing, started, tries, hints.
+    func byExercise(style: TextStyle) -> [String] {
+        var lines = [style.bold("By exercise") + style.dim("   (done / failing / started, average tries of those who passed, students who used every hint)")]
+        for exercise in Course.exercises {
             let statuses = reports.map { status($0, exercise.id) }
             let done = statuses.filter { $0 == .done }.count
             let failing = statuses.filter { $0 == .failing }.count
@@ -235,9 +249,7 @@ struct ClassReport {
             lines.append("  \(exercise.id)  " + pad(exercise.title, 44) + pad(style.green("\(done)"), 4) + pad(style.red("\(failing)"), 4)
                 + pad(style.yellow("\(started)"), 4) + pad("tries \(average)", 11) + "all hints \(allHints)")
         }
-        lines.append("")
-        lines.append(stuckLine(style: style))
-        return lines.joined(separator: "\n")
+        return lines
     }
 
     /// The exercise most students are stuck on: failing, or working on it without a pass.

@@ -7,6 +7,8 @@ struct Session {
     let workspace: Workspace
     var store: ProgressStore
     let style: TextStyle
+    /// Sends each check's report to the teacher's live room, if the learner joined one.
+    var room: ReportSender?
 
     // MARK: Where you are
 
@@ -91,6 +93,7 @@ struct Session {
         print(style.dim("   \(exercise.exercisePath)"))
         let outcome = try runCheck(exercise)
         print(render(outcome, for: exercise))
+        printRoomNote()
         return outcome.passed ? 0 : 1
     }
 
@@ -101,6 +104,7 @@ struct Session {
         store.recordCheck(of: exercise, passed: outcome.passed, failedProperty: outcome.failedProperty, fingerprint: fingerprint)
         if store.state.current == nil { store.state.current = exercise.id }
         try store.save()
+        sendReportToRoom()
         return outcome
     }
 
@@ -198,6 +202,7 @@ struct Session {
         if done < total {
             print(style.dim("  \(total - done) of \(total) not passing yet (failing or not started): exit status 1."))
         }
+        printRoomNote()
         return done == total ? 0 : 1
     }
 

@@ -25,6 +25,12 @@ public enum WorkbookTool {
                                     name is your login name unless --name gives another
           class DIR                 the room: one line per student from the JSON reports in DIR
                                     (files that are not reports are skipped with a warning)
+          serve [--port N] [--bind ADDRESS] [--folder DIR]
+                                    for the teacher: a live view of the room, fed by the
+                                    learners' checks over the local network (serve --help)
+          join ADDRESS CODE --name NAME
+                                    join the teacher's live room: each check then sends your
+                                    progress (join --leave stops it; join --help)
           help                      this text
 
         IDs look like 05a: lesson 05, exercise a. Your progress is kept in .workbook/ in the
@@ -45,6 +51,10 @@ public enum WorkbookTool {
                 print(usage)
                 return 0
             }
+            if case .commandHelp(let text) = command {
+                print(text)
+                return 0
+            }
             return try execute(command, reportError: reportError)
         } catch {
             reportError("workbook: error: \(oneLine(error))")
@@ -62,14 +72,17 @@ public enum WorkbookTool {
             for skipped in folder.skipped { reportError("workbook: warning: skipped \(skipped)") }
             return 0
         }
+        if case .serve(let options) = command { return try serve(options) }
         let workspace = try Workspace.locate()
         if workspace.usesDefaultProgressFile, let note = try workspace.moveLegacyProgress() { reportError(note) }
         var store = try ProgressStore(workspace: workspace)
         let style = Terminal.style()
         var session = Session(workspace: workspace, store: store, style: style)
+        session.room = RoomMembership.load(from: workspace).map { ReportSender(membership: $0) }
         defer { store = session.store }
         switch command {
-        case .help, .classroom: return 0  // handled before
+        case .help, .commandHelp, .classroom, .serve: return 0  // handled before
+        case .room(let room): return try Self.room(room, workspace: workspace, store: session.store, style: style)
         case .status: session.printStatus()
         case .list(let markdown): markdown ? print(markdownTable()) : session.printList()
         case .check(.current): return try session.check(session.store.current)
@@ -159,7 +172,11 @@ enum Command: Equatable {
     case solution(String?, force: Bool)
     case report(json: Bool, output: String?, name: String?)
     case classroom(String)
+    case serve(ServeOptions)
+    case room(RoomCommand)
     case help
+    /// The `--help` of one command (serve, join): its text.
+    case commandHelp(String)
 
     static func parse(_ arguments: [String]) throws -> Command {
         guard let name = arguments.first else { return .status }
@@ -236,6 +253,24 @@ enum Command: Equatable {
         case "class":
             guard let directory = try words(1).first else { throw UsageError("class needs a folder of JSON reports") }
             return .classroom(directory)
+        case "serve":
+            if flag("--help") || flag("-h") { return .commandHelp(ServeOptions.usage) }
+            let port = try option("--port"), bind = try option("--bind"), folder = try option("--folder")
+            let freshCode = flag("--new-code")
+            _ = try words(0)
+            return .serve(try ServeOptions(port: port, bind: bind, folder: folder, freshCode: freshCode))
+        case "join":
+            if flag("--help") || flag("-h") { return .commandHelp(RoomCommand.usage) }
+            if flag("--leave") {
+                _ = try words(0)
+                return .room(.leave)
+            }
+            let learner = try option("--name")
+            let given = try words(2)
+            if given.isEmpty && learner == nil { return .room(.show) }
+            guard given.count == 2 else { throw UsageError("join needs the address and the code that the teacher's screen shows: join ADDRESS CODE --name NAME") }
+            guard let learner else { throw UsageError("join needs --name NAME: the name the teacher sees") }
+            return .room(.join(try RoomMembership(address: given[0], code: given[1], name: learner, seat: "")))
         default:
             throw UsageError("unknown command \"\(name)\"")
         }
