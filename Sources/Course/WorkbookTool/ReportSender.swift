@@ -51,12 +51,12 @@ final class ReportSender: Sendable {
         previous?.cancel()  // only if it has not started: a send in progress finishes
     }
 
-    /// Waits for the latest send to end, until `timeout` after it started (a little more, so
-    /// that the send's own timeout speaks first). Returns the one quiet line to show if the report
-    /// did not get through; nil if it did, or if nothing was sent.
+    /// Waits for the latest send to end, at most until `timeout` after it started (the send
+    /// itself gives up then too). Returns the one quiet line to show if the report did not get
+    /// through; nil if it did, or if nothing was sent.
     func finish() -> String? {
         guard let (future, started) = latest.withLock({ $0 }) else { return nil }
-        let remaining = started + timeout + .milliseconds(20) - .now
+        let remaining = started + timeout - .now
         do {
             return try future.result(timeout: max(.zero, remaining))
         } catch {
@@ -76,17 +76,22 @@ final class ReportSender: Sendable {
             return reason(error, address: membership.address, timeout: timeout)
         }
         guard !response.isSuccess else { return nil }
-        return "the room refused it: " + refusal(response)
+        guard let refusal = refusal(response) else {
+            return "\(membership.address) answered HTTP \(response.status) \(SafeText.printable(response.reason, limit: 40)): is it a workbook room?"
+        }
+        return "the room refused it: " + refusal
     }
 
-    /// Why the room said no, in its own words (the `message` of its JSON answer, or the first
-    /// line of another server's text), made printable.
-    static func refusal(_ response: HTTPResponse) -> String {
+    /// Why the room said no, in its own words, made printable: the `message` of its JSON answer,
+    /// or the one line its server writes itself (413 for a body too large). Nil for a reply that
+    /// is not the room's (another program listens at that address).
+    static func refusal(_ response: HTTPResponse) -> String? {
         if let answer = try? JSONDecoder().decode(RoomServer.Answer.self, from: Data(response.body)) {
             return SafeText.printable(answer.message, limit: 120)
         }
-        let firstLine = response.text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        return SafeText.printable(firstLine.isEmpty ? "HTTP \(response.status) \(response.reason)" : firstLine, limit: 120)
+        guard response.header("Server") == "LessonSupport",
+              let firstLine = response.text.split(whereSeparator: \.isNewline).first else { return nil }
+        return SafeText.printable(String(firstLine), limit: 120)
     }
 
     static func reason(_ error: HTTPClientError, address: String, timeout: Duration) -> String {

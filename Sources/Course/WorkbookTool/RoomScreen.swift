@@ -62,7 +62,9 @@ struct RoomScreen {
         style.dim(clock(event.time)) + "  " + event.text
     }
 
+    /// "14:02:11", the same everywhere (a locale's "2:02:11 PM" is wider).
     static func clock(_ date: Date) -> String {
-        date.formatted(date: .omitted, time: .standard)
+        let time = Calendar.current.dateComponents([.hour, .minute, .second], from: date)
+        return String(format: "%02d:%02d:%02d", time.hour ?? 0, time.minute ?? 0, time.second ?? 0)
     }
 }
