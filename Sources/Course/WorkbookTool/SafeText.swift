@@ -6,7 +6,7 @@ import Foundation
 /// the screen, recolour it or rewrite what is shown (`"\u{1B}[2J"`), and one of them names a
 /// file in the reports folder, where `"../x"` would point outside it. So:
 ///
-///     SafeText.name("\u{1B}[31mAda\u{1B}[0m/../x")   // "Ada ..x": printable, no separators
+///     SafeText.name("\u{1B}[31mAda\u{1B}[0m/../x")   // "Ada .. x": printable, no separators
 ///     SafeText.fileName(name: "Ada L.", seat: "3fa9c1d2")   // "ada-l-3fa9c1d2.json"
 ///
 /// Python has no ready-made equivalent either; the usual tools are `str.isprintable()` and a
