@@ -179,7 +179,7 @@ package.targets += [
         dependencies: ["ConcurrentFutures", "Solutions"],
         path: "Tests/WorkbookSolutionWorker"
     ),
-    .testTarget(name: "WorkbookToolTests", dependencies: ["WorkbookTool", "WorkbookCourse"]),
+    .testTarget(name: "WorkbookToolTests", dependencies: ["WorkbookTool", "WorkbookCourse", "LessonSupport"]),
 ]
 for folder in exerciseFolders {
     let id = String(folder.prefix(3))
