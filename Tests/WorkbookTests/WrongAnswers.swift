@@ -231,12 +231,12 @@ let wrongAnswers: [WrongAnswer] = [
 /// `progress`, the thread waits for the lock it holds: the workers hang, and the watchdog must
 /// stop the scenario and say they are stuck in done-callbacks.
 final class CallsOutUnderTheLock: ProgressTracking {
-    private let onChange: @Sendable (ExerciseKit.Progress) -> Void
-    private let counts: LockedValue<ExerciseKit.Progress>
+    private let onChange: @Sendable (BatchProgress) -> Void
+    private let counts: LockedValue<BatchProgress>
 
-    init(total: Int, onChange: @escaping @Sendable (ExerciseKit.Progress) -> Void) {
+    init(total: Int, onChange: @escaping @Sendable (BatchProgress) -> Void) {
         self.onChange = onChange
-        counts = LockedValue(ExerciseKit.Progress(total: total))
+        counts = LockedValue(BatchProgress(total: total))
     }
 
     func track<T>(_ future: Future<T>) {
@@ -249,5 +249,5 @@ final class CallsOutUnderTheLock: ProgressTracking {
         }
     }
 
-    var progress: ExerciseKit.Progress { counts.withLock { $0 } }
+    var progress: BatchProgress { counts.withLock { $0 } }
 }

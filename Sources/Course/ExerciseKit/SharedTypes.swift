@@ -60,7 +60,7 @@ public struct JobFailed: Error, CustomStringConvertible {
 // MARK: 06a A progress counter fed by callbacks
 
 /// How far a batch of tasks has come.
-public struct Progress: Sendable, Equatable, CustomStringConvertible {
+public struct BatchProgress: Sendable, Equatable, CustomStringConvertible {
     public var total: Int
     /// Finished with a value.
     public var succeeded = 0
@@ -80,9 +80,9 @@ public struct Progress: Sendable, Equatable, CustomStringConvertible {
 
 /// What the checks need from exercise 06a's `ProgressCounter`.
 public protocol ProgressTracking: AnyObject, Sendable {
-    init(total: Int, onChange: @escaping @Sendable (Progress) -> Void)
+    init(total: Int, onChange: @escaping @Sendable (BatchProgress) -> Void)
     func track<T>(_ future: Future<T>)
-    var progress: Progress { get }
+    var progress: BatchProgress { get }
 }
 
 // MARK: 07a Successes and failures

@@ -19,6 +19,7 @@ public enum WorkbookTool {
           report [--json] [--output FILE] [--name NAME]
                                     your progress, for you or (as JSON) for your teacher
           class DIR                 the room: one line per student from the JSON reports in DIR
+          dev sync [--check]        (course authors) rewrite what is derived from the course index
           help                      this text
 
         IDs look like 05a: lesson 05, exercise a. Exit status: 0 done or passed, 1 failed, 2 bad input.
@@ -49,6 +50,7 @@ public enum WorkbookTool {
 
     static func execute(_ command: Command) throws -> Int32 {
         let workspace = try Workspace.locate()
+        ShippedStubCopies.prepare(workspace)
         var store = try ProgressStore(workspace: workspace)
         let style = Terminal.style()
         var session = Session(workspace: workspace, store: store, style: style)
@@ -82,6 +84,7 @@ public enum WorkbookTool {
         case .classroom(let directory):
             let reports = try ClassReport.load(directory: directory)
             print(ClassReport(reports: reports).rendered(style: style))
+        case .devSync(let checkOnly): return try DevSync.run(root: workspace.root, checkOnly: checkOnly)
         }
         return 0
     }
@@ -118,6 +121,7 @@ enum Command: Equatable {
     case solution(String?, force: Bool)
     case report(json: Bool, output: String?, name: String?)
     case classroom(String)
+    case devSync(check: Bool)
     case help
 
     static func parse(_ arguments: [String]) throws -> Command {
@@ -194,6 +198,10 @@ enum Command: Equatable {
         case "class":
             guard let directory = try words(1).first else { throw UsageError("class needs a folder of JSON reports") }
             return .classroom(directory)
+        case "dev":
+            let checkOnly = flag("--check")
+            guard try words(1) == ["sync"] else { throw UsageError("dev needs a subcommand: dev sync [--check]") }
+            return .devSync(check: checkOnly)
         default:
             throw UsageError("unknown command \"\(name)\"")
         }

@@ -15,7 +15,7 @@ public enum Check06a: ExerciseCheck {
         [
             Scenario("counts succeeded, failed and cancelled futures") { ctx in
                 try ctx.withPool(maxWorkers: 1) { pool in
-                    let reports = LockedValue<[Progress]>([])
+                    let reports = LockedValue<[BatchProgress]>([])
                     let counter = ctx.step("creating ProgressCounter(total: 5)") {
                         impl.counterType.init(total: 5) { progress in reports.withLock { $0.append(progress) } }
                     }
@@ -35,7 +35,7 @@ public enum Check06a: ExerciseCheck {
                     held.open()
                     let allCounted = ctx.eventually { reports.withLock { $0.count } >= 5 }
                     let progress = ctx.step("reading progress") { counter.progress }
-                    try requireEqual(progress, Progress(total: 5, succeeded: 3, failed: 1, cancelled: 1), .result,
+                    try requireEqual(progress, BatchProgress(total: 5, succeeded: 3, failed: 1, cancelled: 1), .result,
                         "after 3 tasks succeeded, 1 threw and 1 was cancelled, progress is wrong",
                         advice: "In the callback: `isCancelled` first (a cancelled future has no error to read), then `try? future.exception()` tells failed from succeeded.")
                     try require(allCounted, .result, "onChange was not called once per future",
@@ -43,7 +43,7 @@ public enum Check06a: ExerciseCheck {
                 }
             },
             Scenario("a future that is already done is counted at once") { ctx in
-                let reports = LockedValue<[Progress]>([])
+                let reports = LockedValue<[BatchProgress]>([])
                 let counter = impl.counterType.init(total: 3) { progress in reports.withLock { $0.append(progress) } }
                 let succeeded = Future<Int>()
                 try succeeded.setResult(1)
@@ -58,7 +58,7 @@ public enum Check06a: ExerciseCheck {
                     counter.track(cancelled)
                     return counter.progress
                 }
-                try requireEqual(progress, Progress(total: 3, succeeded: 1, failed: 1, cancelled: 1), .result,
+                try requireEqual(progress, BatchProgress(total: 3, succeeded: 1, failed: 1, cancelled: 1), .result,
                     "futures that were already done when tracked were not counted at once",
                     advice: "`addDoneCallback` runs the callback at once when the future is already done: count in the callback, nowhere else.")
             },
@@ -89,7 +89,7 @@ public enum Check06a: ExerciseCheck {
                     _ = try ctx.step("waiting for the 2,000 tasks") { try wait(futures) }
                     _ = ctx.eventually { reportedDone.withLock { $0.count } >= total }
                     let progress = counter.progress
-                    try requireEqual(progress, Progress(total: total, succeeded: 1800, failed: 200), .threadSafety,
+                    try requireEqual(progress, BatchProgress(total: total, succeeded: 1800, failed: 200), .threadSafety,
                         "counts went wrong with 4 workers finishing futures at the same time",
                         advice: "Every change must happen inside one `withLock { ... }` call; two separate calls (read, then write) lose updates.")
                     let reported = reportedDone.withLock { $0 }.sorted()
