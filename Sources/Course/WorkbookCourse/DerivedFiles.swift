@@ -193,7 +193,14 @@ public enum DerivedFiles {
                 "    func solution\(exercise.id)() async { await checkSolution(\"\(exercise.id)\") }",
             ]
         }
-        lines.append("}")
+        lines += [
+            "}", "",
+            "extension KnownAnswers {",
+            "    /// Every exercise's known answers; each exercise's own are in KnownAnswers/KnownAnswersNNx.swift.",
+            "    static let all: [KnownAnswer] = [",
+        ]
+        lines += exercises.map { "        answers\($0.id)," }
+        lines += ["    ].flatMap { $0 }", "}"]
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -175,3 +175,30 @@ struct SolutionTests {
     @Test("15b The same jobs with a TaskGroup")
     func solution15b() async { await checkSolution("15b") }
 }
+
+extension KnownAnswers {
+    /// Every exercise's known answers; each exercise's own are in KnownAnswers/KnownAnswersNNx.swift.
+    static let all: [KnownAnswer] = [
+        answers02a,
+        answers02b,
+        answers03a,
+        answers03b,
+        answers04a,
+        answers05a,
+        answers05b,
+        answers06a,
+        answers07a,
+        answers08a,
+        answers09a,
+        answers10a,
+        answers11a,
+        answers12a,
+        answers12b,
+        answers13a,
+        answers13b,
+        answers14a,
+        answers14b,
+        answers15a,
+        answers15b,
+    ].flatMap { $0 }
+}

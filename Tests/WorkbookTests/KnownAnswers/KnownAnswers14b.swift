@@ -1,0 +1,11 @@
+import ConcurrentFutures
+import ExerciseKit
+import Foundation
+import Solutions
+import WorkbookChecks
+
+extension KnownAnswers {
+    static let answers14b: [KnownAnswer] = [
+
+    ]
+}
