@@ -83,13 +83,15 @@ enum CheckOutcome {
 /// Builds an exercise's runner and runs it.
 struct Checker {
     let workspace: Workspace
+    /// More `swift build` arguments, such as `--sanitize=thread` (ThreadSanitizerCheck.swift).
+    var buildArguments: [String] = []
 
     /// `swift build --product check-05a`: compiles the exercise and nothing it does not need.
     func build(_ exercise: Exercise) throws -> (ok: Bool, diagnostics: String, seconds: Double) {
         let finished = try runProgram(try swiftExecutable(), [
             "build", "--package-path", workspace.root, "--scratch-path", workspace.scratchPath,
             "--configuration", workspace.configuration, "--product", exercise.runner,
-        ], directory: workspace.root, timeout: 600)
+        ] + buildArguments, directory: workspace.root, timeout: 600)
         return (finished.status == 0 && finished.signal == nil, finished.output, finished.seconds)
     }
 
@@ -121,7 +123,7 @@ struct Checker {
     func signalName(_ signal: Int32) -> String {
         switch signal {
         case SIGILL, SIGTRAP: ": a Swift runtime trap, such as fatalError, a force-unwrapped nil, an index out of range, or an arithmetic overflow"
-        case SIGSEGV, SIGBUS: ": a bad memory access"
+        case SIGSEGV, SIGBUS: ": a bad memory access, often a data race (two threads changing one variable with no lock: `swift run workbook check ID --tsan` shows where)"
         case SIGABRT: ": abort"
         case SIGKILL: ": killed"
         default: ""

@@ -10,6 +10,7 @@ public enum WorkbookTool {
           (no command)              where you are: progress, current exercise, next step
           list [--markdown]         every lesson and exercise, with its status
           check [ID | all]          build and check an exercise (default: the current one)
+          check [ID] --tsan         the same, built with ThreadSanitizer: finds data races
           watch [ID]                check again each time you save the file
           hint [ID]                 the next hint: a nudge, then the API, then nearly the answer
           next                      move on to the next exercise that is not done
@@ -62,6 +63,7 @@ public enum WorkbookTool {
         case .check(.current): return try session.check(session.store.current)
         case .check(.one(let id)): return try session.check(Course.exercise(id)!)
         case .check(.all): return try session.checkAll()
+        case .checkWithThreadSanitizer(let id): return try session.checkWithThreadSanitizer(id.flatMap(Course.exercise) ?? session.store.current)
         case .watch(let id): try session.watch(id.flatMap(Course.exercise) ?? session.store.current)
         case .hint(let id): try session.hint(id.flatMap(Course.exercise) ?? session.store.current)
         case .next: try session.moveToNext()
@@ -113,6 +115,7 @@ enum Command: Equatable {
     case status
     case list(markdown: Bool)
     case check(Target)
+    case checkWithThreadSanitizer(String?)
     case watch(String?)
     case hint(String?)
     case next
@@ -171,6 +174,7 @@ enum Command: Equatable {
             _ = try words(0)
             return .list(markdown: markdown)
         case "check":
+            if flag("--tsan") { return .checkWithThreadSanitizer(try optionalExercise()) }
             guard let word = try words(1).first else { return .check(.current) }
             return word == "all" ? .check(.all) : .check(.one(try exerciseID(word)))
         case "watch":
