@@ -148,6 +148,20 @@ struct Checker {
                     block.append(lines[index])
                     index += 1
                 }
+                // The compiler's notes on it, which often name the cause ("found this candidate
+                // in module 'Foundation'"), each with its excerpt.
+                var next = index
+                while next < lines.count, lines[next].isEmpty { next += 1 }
+                while next < lines.count, lines[next].contains(": note: ") {
+                    block.append(lines[next].replacingOccurrences(of: workspace.root + "/", with: ""))
+                    next += 1
+                    while next < lines.count, lines[next].contains(/^ *[0-9]* \|/) {
+                        block.append(lines[next])
+                        next += 1
+                    }
+                    index = next
+                    while next < lines.count, lines[next].isEmpty { next += 1 }
+                }
                 let text = block.joined(separator: "\n")
                 if !blocks.contains(text) { blocks.append(text) }
             } else {
