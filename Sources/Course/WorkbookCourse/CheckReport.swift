@@ -18,6 +18,11 @@ public enum CheckProperty: String, Codable, Sendable, CaseIterable {
     case limit
     /// A pool was not shut down, or not the right way.
     case shutdown
+    /// The work did not run on the pool it was given (on the caller's thread, or on a pool of
+    /// the function's own).
+    case pool
+    /// Something the instructions say is released (futures, results, threads) was kept.
+    case resources
     /// The function waited for something it should not have waited for.
     case promptness
     /// Counts went wrong when several threads updated them.
@@ -43,6 +48,8 @@ public enum CheckProperty: String, Codable, Sendable, CaseIterable {
         case .concurrency: "concurrency"
         case .limit: "never more than allowed at once"
         case .shutdown: "shutdown"
+        case .pool: "runs on the pool it is given"
+        case .resources: "releases what it no longer needs"
         case .promptness: "no needless waiting"
         case .threadSafety: "thread safety"
         case .source: "source"
