@@ -18,8 +18,8 @@ public enum CheckProperty: String, Codable, Sendable, CaseIterable {
     case limit
     /// A pool was not shut down, or not the right way.
     case shutdown
-    /// The work did not run on the pool it was given (on the caller's thread, or on a pool of
-    /// the function's own).
+    /// Code ran on the wrong thread: work not on the pool it was given (on the caller's thread,
+    /// or on a pool of the function's own), or a call meant for the caller's thread on a worker.
     case pool
     /// Something the instructions say is released (futures, results, threads) was kept.
     case resources
@@ -48,7 +48,7 @@ public enum CheckProperty: String, Codable, Sendable, CaseIterable {
         case .concurrency: "concurrency"
         case .limit: "never more than allowed at once"
         case .shutdown: "shutdown"
-        case .pool: "runs on the pool it is given"
+        case .pool: "where the code runs"
         case .resources: "releases what it no longer needs"
         case .promptness: "no needless waiting"
         case .threadSafety: "thread safety"

@@ -6,7 +6,7 @@
 let shippedStubIDs: [String: String] = [
     "02a": "8649df4b2dda9052a2d15e9341a2d22ce2ab3ad6",
     "02b": "56ba73a33e247f15badb00ded3b17e76120df038",
-    "03a": "c2ce413df5bd492bf5d13d5c1faa3d1c9f49a463",
+    "03a": "8a9991c43e1bed1560fccc56dd57f60cc10fe86e",
     "03b": "f3cc994698763476163af65e677dbd080e48112e",
     "04a": "bcb0cf9eae6ed6ad8dafc1ac93ff30d38da7e8f1",
     "05a": "05011a5f9a1e0a6aa75dceceb6f3d6fd16b0aaf4",
