@@ -28,9 +28,11 @@ public enum Check09a: ExerciseCheck {
                 let released = LockedValue(false)
                 let testsAfterRelease = LockedValue([Int: Int]())
                 let testsPerShard = LockedValue([Int: Int]())
+                let witness = ThreadWitness()
                 let found = try ctx.step("calling findFirst(in: 4 shards of 1,000 items, on: a pool of 2 workers), target at shard 0, index 10") {
                     try impl.findFirst(shards(4, size: 1000), pool) { item in
                         let (shard, index) = (item / 1_000_000, item % 1_000_000)
+                        if index == 0 { witness.note() }
                         testsPerShard.withLock { $0[shard, default: 0] += 1 }
                         if released.withLock({ $0 }) { testsAfterRelease.withLock { $0[shard, default: 0] += 1 } }
                         if index == 0 && shard < 2 { overlap.arrive() }
@@ -39,9 +41,15 @@ public enum Check09a: ExerciseCheck {
                     }
                 }
                 released.withLock { $0 = true }
+                let waitedForOthers = held.timedOut
                 held.open()
                 ctx.shutDown(pool)
-                try requireEqual(found, Found(shard: 0, index: 10), .result, "findFirst returned the wrong location")
+                try require(!waitedForOthers, .promptness,
+                    "findFirst did not return when shard 0's searcher found the target: it waited for shard 1's searcher (the check held it until findFirst returned, and gave up after \(Int(2 * ctx.timeScale)) s)",
+                    advice: "Return as soon as one search has found it: `wait(pending, returnWhen: .firstCompleted)` in rounds, not `wait(searches)` or `result()` on each in turn.")
+                try requireRanOnPool(witness, pool, "a search")
+                try requireEqual(found, Found(shard: 0, index: 10), .result, "findFirst returned the wrong location",
+                    advice: "`Found(shard:index:)` holds the shard's number and the item's position in that shard (not the item itself).")
                 try require(overlap.met, .concurrency, "the shards were searched one after the other, not at the same time",
                     advice: "One task per shard, all submitted before you wait.")
                 let afterRelease = testsAfterRelease.withLock { $0[1, default: 0] }
@@ -76,7 +84,14 @@ public enum Check09a: ExerciseCheck {
                     let found = try ctx.step("calling findFirst(in: [[1, 2, 3], [4, 5, 6]]) looking for 6") {
                         try impl.findFirst([[1, 2, 3], [4, 5, 6]], pool) { $0 == 6 }
                     }
-                    try requireEqual(found, Found(shard: 1, index: 2), .result, "findFirst returned the wrong location")
+                    try requireEqual(found, Found(shard: 1, index: 2), .result, "findFirst returned the wrong location",
+                        advice: "Shard 0 ends without finding it: that is not an answer, keep waiting for the other shards.")
+                    let none = try ctx.step("calling findFirst(in: [[], [], [4]]) looking for 4, then in no shards at all") {
+                        (try impl.findFirst([[], [], [4]], pool) { $0 == 4 }, try impl.findFirst([], pool) { _ in true })
+                    }
+                    try require(none.0 == Found(shard: 2, index: 0) && none.1 == nil, .result,
+                        "empty shards hold nothing, and no shards at all means nil",
+                        expected: "shard 2, index 0; then nil", actual: "\(show(none.0)); then \(show(none.1))")
                 }
             },
         ]
