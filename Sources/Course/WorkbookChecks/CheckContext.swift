@@ -160,6 +160,12 @@ public final class CheckContext: Sendable {
     /// returns before the work is done, in every run.
     public func whenCallerWaits(timeout: Double = 2, _ action: @escaping @Sendable () -> Void) {
         guard let caller = state.withLock({ $0.callerThread }) else { return action() }
+        whenThreadWaits(caller, timeout: timeout, action)
+    }
+
+    /// `whenCallerWaits` for another thread (an id from `currentThreadID()`), such as one the
+    /// check started to call `close()`. Also runs `action` once that thread has ended.
+    public func whenThreadWaits(_ caller: UInt64, timeout: Double = 2, _ action: @escaping @Sendable () -> Void) {
         let deadline = ContinuousClock.now + seconds(timeout)
         let helper = Thread {
             // Asleep at two looks a millisecond apart: not a passing moment on a busy lock.
