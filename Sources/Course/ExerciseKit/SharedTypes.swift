@@ -210,7 +210,7 @@ public struct WordCountReport: Sendable, Equatable {
     /// All the words of all the counted files.
     public var totalWords = 0
     /// The ten most frequent words (fewer if there are fewer), most frequent first; equal
-    /// counts in alphabetical order.
+    /// counts ordered by `<` on the words (Unicode code points: "zebra" before "élan").
     public var topWords: [WordFrequency] = []
     /// The files that could not be counted, sorted by file name.
     public var problems: [FileProblem] = []
