@@ -231,6 +231,8 @@ public final class KeyedConcurrencyProbe: Sendable {
 
     /// The most calls at once, by key.
     public var peaks: [String: Int] { state.withLock { $0.peak } }
+    /// The calls inside right now for `key`.
+    public func current(_ key: String) -> Int { state.withLock { $0.current[key, default: 0] } }
 }
 
 /// `Rendezvous` for async callers: the first `parties` callers suspend until all have arrived,
