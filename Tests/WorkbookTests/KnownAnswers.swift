@@ -47,30 +47,39 @@ enum KnownAnswers {
 
 /// Lets at most `width` checks run at once: the checks force their interleavings with gates
 /// and rendezvous, but a machine with two cores and a hundred checks at once would still turn
-/// a one-second gate into a time-out for a right answer.
+/// a one-second gate into a time-out for a right answer. A check with async scenarios runs
+/// alone: a wrong answer that blocks the threads every Task shares would stall the others.
 actor CheckLimiter {
+    private let width: Int
     private var free: Int
-    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var waiting: [(slots: Int, continuation: CheckedContinuation<Void, Never>)] = []
 
-    init(width: Int) { free = width }
+    init(width: Int) { (self.width, free) = (width, width) }
 
-    func run<T: Sendable>(_ body: @Sendable () async -> T) async -> T {
-        await acquire()
+    func run<T: Sendable>(alone: Bool = false, _ body: @Sendable () async -> T) async -> T {
+        let slots = alone ? width : 1
+        await acquire(slots)
         let result = await body()
-        release()
+        release(slots)
         return result
     }
 
-    private func acquire() async {
-        if free > 0 {
-            free -= 1
+    private func acquire(_ slots: Int) async {
+        if waiting.isEmpty && free >= slots {
+            free -= slots
             return
         }
-        await withCheckedContinuation { waiting.append($0) }
+        await withCheckedContinuation { waiting.append((slots, $0)) }
     }
 
-    private func release() {
-        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
+    private func release(_ slots: Int) {
+        free += slots
+        // First come, first served: a check waiting to run alone is not overtaken.
+        while let next = waiting.first, free >= next.slots {
+            waiting.removeFirst()
+            free -= next.slots
+            next.continuation.resume()
+        }
     }
 }
 
@@ -93,7 +102,7 @@ struct KnownAnswerTests {
         let exercise = Course.exercise(answer.id)!
         let source = answer.source ?? WorkbookFiles.read(exercise.solutionPath)
         for run in 1...Self.runs {
-            let results = await Self.limiter.run {
+            let results = await Self.limiter.run(alone: answer.check.scenarios.contains { $0.isAsync }) {
                 await CheckHarness.run(answer.check, sourceText: source, stopAtFirstProblem: true)
             }
             let problem = results.first { $0.status != .passed }

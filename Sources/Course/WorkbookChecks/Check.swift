@@ -63,6 +63,13 @@ public struct Scenario: Sendable {
         self.timeLimit = timeLimit
         self.body = .async(body)
     }
+
+    /// Whether the scenario runs as a Task, on the few threads that every Task of the process
+    /// shares (an implementation that blocks them slows every other async scenario down).
+    public var isAsync: Bool {
+        if case .async = body { return true }
+        return false
+    }
 }
 
 /// A property that does not hold: thrown by a scenario, shown to the learner.
