@@ -94,7 +94,10 @@ extension KnownAnswers {
             }), module: module)),
         .right("13b", "a semaphore of maxInFlight slots, taken before each read, given back by the task",
             Check13b.prepare(.init(processStream: { records, pool, maxInFlight, process in
-                let slots = DispatchSemaphore(value: maxInFlight)
+                // Made empty, then filled: a DispatchSemaphore freed below its initial value
+                // (a cancelled task never gives its slot back) stops the program.
+                let slots = DispatchSemaphore(value: 0)
+                for _ in 0..<maxInFlight { slots.signal() }
                 let failure = LockedValue<(any Error)?>(nil)
                 var futures: [Future<Int>] = []
                 var stream = records.makeIterator()
