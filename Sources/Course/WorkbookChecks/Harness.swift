@@ -168,7 +168,7 @@ public enum CheckHarness {
             return RunnerEvent(
                 kind: .result, index: index, status: .failed, property: .unexpectedError,
                 message: "your code threw an error the check did not expect: \(error) (\(type(of: error)))",
-                advice: "It did not come from the check's inputs: look at where your code throws it.",
+                advice: "Look at where your code throws it, or lets it through: a call to the pool, a wait, a conversion.",
                 seconds: seconds)
         }
     }

@@ -35,6 +35,12 @@ extension Session {
                 print(style.green("✓ \(exercise.id): ThreadSanitizer saw no data race in \(summary.scenarios.count) scenarios, and every check passes."))
                 return 0
             }
+            if printed.contains("ThreadSanitizer: SEGV") || printed.contains("ThreadSanitizer:DEADLYSIGNAL") {
+                print(style.red("✗ \(exercise.id): the program crashed with a bad memory access before ThreadSanitizer could report a race."))
+                print(style.wrap("Two threads changing one collection (an array, a dictionary) at once can break it this way: "
+                    + "look for shared state that tasks change without a lock.", indent: "  ", firstIndent: "  "))
+                return 1
+            }
             print(style.dim("ThreadSanitizer saw no data race."))
             print(crash.map { style.red("Crashed: ") + $0 } ?? style.red("✗ \(exercise.id): a check fails (details above)."))
             return 1
