@@ -28,6 +28,7 @@ public enum Check09a: ExerciseCheck {
                 let released = LockedValue(false)
                 let testsAfterRelease = LockedValue([Int: Int]())
                 let testsPerShard = LockedValue([Int: Int]())
+                let shardOneHeld = LockedValue(false)
                 let witness = ThreadWitness()
                 let found = try ctx.step("calling findFirst(in: 4 shards of 1,000 items, on: a pool of 2 workers), target at shard 0, index 10") {
                     try impl.findFirst(shards(4, size: 1000), pool) { item in
@@ -36,7 +37,12 @@ public enum Check09a: ExerciseCheck {
                         testsPerShard.withLock { $0[shard, default: 0] += 1 }
                         if released.withLock({ $0 }) { testsAfterRelease.withLock { $0[shard, default: 0] += 1 } }
                         if index == 0 && shard < 2 { overlap.arrive() }
-                        if shard == 1 && index == 50 { held.wait() }
+                        if shard == 1 && index == 50 {
+                            shardOneHeld.withLock { $0 = true }
+                            held.wait()
+                        }
+                        // The target is found only once shard 1's searcher is held, running.
+                        if item == 10 { _ = ctx.eventually { shardOneHeld.withLock { $0 } } }
                         return item == 10
                     }
                 }

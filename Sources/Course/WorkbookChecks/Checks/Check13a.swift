@@ -54,6 +54,15 @@ public enum Check13a: ExerciseCheck {
 
     public static let exerciseID = "13a"
 
+    /// Fails with `.threadSafety` when the counts contradict each other in a way only a lost
+    /// update explains: a task that ended more often than it started, or an end not counted.
+    static func requireNoLostUpdate(_ counts: PoolCounts) throws {
+        let ended = counts.completed + counts.failed + counts.cancelled
+        try require(counts.running >= 0 && counts.submitted <= ended + counts.running, .threadSafety,
+            "the counts contradict each other (\(counts)): some changes were lost when two threads changed them at once",
+            advice: "Every change inside `state.withLock { ... }`, each one in a single call (a read and a write in two calls lose updates). `swift run workbook check 13a --tsan` shows races.")
+    }
+
     public static func scenarios(_ impl: Implementation) -> [Scenario] {
         [
             Scenario("counts submitted and running while tasks run side by side, completed and failed when they end") { ctx in
@@ -83,6 +92,7 @@ public enum Check13a: ExerciseCheck {
                         advice: "Count `submitted` in submit; `running` when the wrapped task starts.")
                     _ = try wait(futures)
                     _ = ctx.eventually { monitored.counts == PoolCounts(submitted: 3, completed: 2, failed: 1) }
+                    try requireNoLostUpdate(monitored.counts)
                     try requireEqual(monitored.counts, PoolCounts(submitted: 3, completed: 2, failed: 1), .result,
                         "once every task had ended, the counts are wrong",
                         advice: "A task that throws is failed (and no longer running): decrement `running` on both paths.")
@@ -141,6 +151,7 @@ public enum Check13a: ExerciseCheck {
                         expected: "cancelled 2", actual: "\(monitored.counts)",
                         advice: "A cancelled task never runs: add a done-callback to each future and count it there when `isCancelled`.")
                     _ = ctx.eventually { monitored.counts.completed == 2 }
+                    try requireNoLostUpdate(monitored.counts)
                     try requireEqual(monitored.counts, PoolCounts(submitted: 4, completed: 2, cancelled: 2), .result,
                         "after 2 tasks ran (one of them could not be cancelled: it was running) and 2 were cancelled, the counts are wrong")
                 }
@@ -191,6 +202,7 @@ public enum Check13a: ExerciseCheck {
                     }
                     try requireEqual(doubled, (1...50).map { $0 * 2 }, .result, "map through the monitored executor gave wrong results")
                     _ = ctx.eventually { monitored.counts.completed == 50 }
+                    try requireNoLostUpdate(monitored.counts)
                     try requireEqual(monitored.counts, PoolCounts(submitted: 50, completed: 50), .result,
                         "map's 50 tasks were not all counted")
                 }
