@@ -76,6 +76,21 @@ struct IntegrityTests {
         }
         let runners = try fileManager.contentsOfDirectory(atPath: WorkbookFiles.root + "/Sources/Course/WorkbookRunners")
         #expect(Set(runners) == Set(Course.exercises.map(\.id)))
+        // Each exercise's own files elsewhere are named after it, and after nothing else.
+        let ids = Set(Course.exercises.map(\.id))
+        let named: [(folder: String, name: @Sendable (String) -> String)] = [
+            ("Sources/Course/ExerciseKit/Shared", { "\($0).swift" }),
+            ("Sources/Course/WorkbookChecks/Checks", { "Check\($0).swift" }),
+            ("Tests/WorkbookTests/KnownAnswers", { "KnownAnswers\($0).swift" }),
+        ]
+        for (folder, name) in named {
+            for file in try fileManager.contentsOfDirectory(atPath: WorkbookFiles.root + "/" + folder) {
+                #expect(ids.contains { name($0) == file }, "\(folder)/\(file) is not named after an exercise of the course index")
+            }
+        }
+        for id in ids {
+            #expect(WorkbookFiles.exists("Sources/Course/WorkbookChecks/Checks/Check\(id).swift"), "exercise \(id) has no check")
+        }
     }
 
     @Test("What is derived from the course index is up to date (`swift run workbook dev sync`)")

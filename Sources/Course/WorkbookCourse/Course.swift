@@ -9,9 +9,14 @@
 // writes the exercise list of Package.swift (a manifest cannot import this module), each
 // check runner's main.swift, the tests' list of checks, and the fingerprints of the stubs as
 // shipped (DerivedFiles.swift says which files). CI runs `workbook dev sync --check`, which
-// fails when one of them is stale. Adding an exercise is: its stub in Exercises/, its solution
-// in Solutions/, its check in WorkbookChecks, one entry in CourseExercises.swift, then
-// `swift run workbook dev sync`.
+// fails when one of them is stale. Adding an exercise NNx is:
+//
+//   Exercises/NNx-name/File.swift and Solutions/NNx-name/File.swift   the stub and the solution
+//   Sources/Course/WorkbookChecks/Checks/CheckNNx.swift               its check, with the types it
+//     and Sources/Course/ExerciseKit/Shared/NNx.swift                 shares with the exercise (if any)
+//   Tests/WorkbookTests/KnownAnswers/KnownAnswersNNx.swift            the check's proof: three wrong
+//                                                                     answers it catches, a right one
+//   one entry in CourseExercises.swift, then `swift run workbook dev sync`.
 
 /// One lesson: `swift run lessonNN`.
 public struct Lesson: Sendable, Equatable {
