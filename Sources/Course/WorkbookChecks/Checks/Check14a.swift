@@ -163,6 +163,21 @@ public enum Check14a: ExerciseCheck {
                     "the pool's threads were still alive after countWords returned: the pool was not shut down",
                     advice: "`withThreadPool(maxWorkers:) { pool in ... }` shuts the pool down, waiting, when its body ends.")
             },
+            Scenario("a bigger folder: 64 files of two thousand words, on 4 workers") { ctx in
+                // readWholeFile as it is, with nothing of the check's in between: ThreadSanitizer
+                // (`workbook check 14a --tsan`) then sees state that tasks share without a lock.
+                let folder = try ctx.temporaryDirectory()
+                let words = ["pool", "task", "future", "wait", "lock", "thread", "queue", "result"]
+                let many = Dictionary(uniqueKeysWithValues: (0..<64).map { file in
+                    ("part\(file).txt", (0..<(2000 + file)).map { words[($0 * 7 + file) % words.count] }.joined(separator: " "))
+                })
+                try write(many, to: folder)
+                let report = try call(impl, ctx, "calling countWords(inFolder: <64 files>, maxWorkers: 4)", folder, 4)
+                let expected = expectedReport(many)
+                try requireEqual(report.totalWords, expected.totalWords, .result, "the total is wrong")
+                try requireEqual(report.wordsPerFile, expected.wordsPerFile, .result, "the words per file are wrong")
+                try requireEqual(report.topWords, expected.topWords, .order, "the top words are wrong")
+            },
             Scenario("an empty folder gives an empty report; a missing folder throws") { ctx in
                 let folder = try ctx.temporaryDirectory()
                 let empty = try call(impl, ctx, "calling countWords on an empty folder", folder, 2)
