@@ -1,4 +1,5 @@
 import ConcurrentFutures
+import Foundation
 import ExerciseKit
 
 /// 09a Stop the search: concurrent shards, the right location, running searchers stop, queued
@@ -87,13 +88,24 @@ public enum Check09a: ExerciseCheck {
             },
             Scenario("a bigger search: 4 shards of 20,000 on 4 workers, the target late in shard 3") { ctx in
                 try ctx.withPool(maxWorkers: 4) { pool in
-                    // Every searcher runs from the start, and nothing of the check's orders their
-                    // steps (isTarget is a plain comparison): ThreadSanitizer (`workbook check 09a
-                    // --tsan`) then sees a stop flag that they share without a lock.
+                    // The other searchers wait at their 1,000th test until a moment after the
+                    // target was tested, by a thread that knows nothing of the finder after that:
+                    // nothing orders the finder's stop (after its test) before their next look at
+                    // the flag. ThreadSanitizer (`workbook check 09a --tsan`) then sees a flag
+                    // shared without a lock, in every run.
                     let target = 3 * 1_000_000 + 15_000
+                    let others = ctx.gate("the other searchers wait at their 1,000th test until the target has been found", timeout: 2)
                     let found = try ctx.step("calling findFirst(in: 4 shards of 20,000 items, on: a pool of 4 workers)") {
-                        try impl.findFirst(shards(4, size: 20_000), pool) { $0 == target }
+                        try impl.findFirst(shards(4, size: 20_000), pool) { item in
+                            if item == target {
+                                Thread { usleep(20_000); others.open() }.start()
+                                return true
+                            }
+                            if item % 1_000_000 == 1000 { others.wait() }
+                            return false
+                        }
                     }
+                    others.open()
                     try requireEqual(found, Found(shard: 3, index: 15_000), .result, "findFirst returned the wrong location")
                 }
             },
