@@ -164,15 +164,33 @@ public enum Check14a: ExerciseCheck {
                     advice: "`withThreadPool(maxWorkers:) { pool in ... }` shuts the pool down, waiting, when its body ends.")
             },
             Scenario("a bigger folder: 64 files of two thousand words, on 4 workers") { ctx in
-                // readWholeFile as it is, with nothing of the check's in between: ThreadSanitizer
-                // (`workbook check 14a --tsan`) then sees state that tasks share without a lock.
+                // The first four reads meet; then the first of them goes on at once, and the other
+                // three a moment later, let go by a thread that knows nothing of the first task
+                // after its read: nothing orders what that task does next before what the three
+                // do. ThreadSanitizer (`workbook check 14a --tsan`) then sees state that tasks
+                // share without a lock, in every run.
                 let folder = try ctx.temporaryDirectory()
+                let firstFour = ctx.rendezvous("the first four files read at the same time", parties: 4, distinctThreads: true)
+                let others = ctx.gate("three of the first four files are read a moment after the first", timeout: 2)
+                let reads = LockedValue(0)
                 let words = ["pool", "task", "future", "wait", "lock", "thread", "queue", "result"]
                 let many = Dictionary(uniqueKeysWithValues: (0..<64).map { file in
                     ("part\(file).txt", (0..<(2000 + file)).map { words[($0 * 7 + file) % words.count] }.joined(separator: " "))
                 })
                 try write(many, to: folder)
-                let report = try call(impl, ctx, "calling countWords(inFolder: <64 files>, maxWorkers: 4)", folder, 4)
+                let report = try call(impl, ctx, "calling countWords(inFolder: <64 files>, maxWorkers: 4)", folder, 4) { path in
+                    let read = reads.withLock { count in defer { count += 1 }; return count }
+                    if read < 4 {
+                        firstFour.arrive()
+                        if read == 0 {
+                            Thread { usleep(20_000); others.open() }.start()
+                        } else {
+                            others.wait()
+                        }
+                    }
+                    return try readWholeFile(path)
+                }
+                others.open()
                 let expected = expectedReport(many)
                 try requireEqual(report.totalWords, expected.totalWords, .result, "the total is wrong")
                 try requireEqual(report.wordsPerFile, expected.wordsPerFile, .result, "the words per file are wrong")
