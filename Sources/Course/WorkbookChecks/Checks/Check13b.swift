@@ -1,7 +1,14 @@
 import ConcurrentFutures
 import ExerciseKit
+import Foundation
 
 /// A stream of the records 1, 2, 3, ... that watches how far it is read ahead of the work.
+///
+/// With `failing`, the record after that one is handed out only once the failing record's
+/// processing has ended and the pool has nothing left to do (so its future is done), or after
+/// half a second, for a reader that has not even submitted it: however late the pool runs that
+/// record, a reader that stops at its failure stops within a few records of it, and one that
+/// does not goes on.
 public struct InstrumentedRecords: Sequence, Sendable {
     final class Tracker: Sendable {
         struct State {
@@ -11,17 +18,28 @@ public struct InstrumentedRecords: Sequence, Sendable {
             var readTooFar = false
         }
         let state = LockedValue(State())
+        let failingEnded = DispatchSemaphore(value: 0)
     }
 
     let count: Int
     /// Reading stops here even if the stream is longer (an implementation that reads it all).
     let hardLimit: Int
+    /// The record that the check's process fails on, if any.
+    var failing: Int?
+    /// Whether the pool has run everything it was given, and every worker is back for more.
+    var poolIsIdle: @Sendable () -> Bool = { true }
     let tracker = Tracker()
 
     public struct Iterator: IteratorProtocol {
         let records: InstrumentedRecords
         public mutating func next() -> Int? {
-            records.tracker.state.withLock { state in
+            if let failing = records.failing, records.tracker.state.withLock({ $0.pulled == failing }) {
+                let deadline = DispatchTime.now() + 0.5
+                if records.tracker.failingEnded.wait(timeout: deadline) == .success {
+                    while !records.poolIsIdle() && DispatchTime.now() < deadline { usleep(200) }
+                }
+            }
+            return records.tracker.state.withLock { state in
                 guard state.pulled < records.count else { return nil }
                 guard state.pulled < records.hardLimit else {
                     state.readTooFar = true
@@ -37,7 +55,11 @@ public struct InstrumentedRecords: Sequence, Sendable {
     public func makeIterator() -> Iterator { Iterator(records: self) }
 
     /// Call when a record's processing ends (also when it throws).
-    func finished() { tracker.state.withLock { $0.finished += 1 } }
+    func finished(_ record: Int) {
+        tracker.state.withLock { $0.finished += 1 }
+        if record == failing { tracker.failingEnded.signal() }
+    }
+
     var state: Tracker.State { tracker.state.withLock { $0 } }
 }
 
@@ -66,7 +88,7 @@ public enum Check13b: ExerciseCheck {
             let processed = ConcurrencyProbe()
             let sum = try ctx.step("calling processStream(\(count) records, on: a pool of \(workers) workers, maxInFlight: \(maxInFlight))") {
                 try impl.processStream(records, pool, maxInFlight) { record in
-                    defer { records.finished() }
+                    defer { records.finished(record) }
                     return processed.measure {
                         if record <= 4 {
                             witness.note()
@@ -103,13 +125,16 @@ public enum Check13b: ExerciseCheck {
             },
             Scenario("stops at the first failure, and does not read the rest of the stream", timeLimit: 10) { ctx in
                 try ctx.withPool(maxWorkers: 4) { pool in
-                    let records = InstrumentedRecords(count: 1_000_000, hardLimit: 20_000)
+                    let records = InstrumentedRecords(count: 1_000_000, hardLimit: 20_000, failing: 200) {
+                        let statistics = pool.statistics
+                        return statistics.queued == 0 && statistics.idleWorkers == statistics.liveWorkers
+                    }
                     let planted = PlantedError("record 200 is malformed")
                     let error = try ctx.step("calling processStream(a stream of 1,000,000 records, maxInFlight: 4) where record 200 fails") {
                         try requireThrows(.errors, "processStream returned although record 200 failed",
                             advice: "`try future.result()` rethrows a record's error: let it out, do not skip it.") {
                             try impl.processStream(records, pool, 4) { record in
-                                defer { records.finished() }
+                                defer { records.finished(record) }
                                 if record == 200 { throw planted }
                                 return record
                             }
@@ -122,7 +147,7 @@ public enum Check13b: ExerciseCheck {
                         advice: "Read the stream with an iterator, one record per free slot; `Array(records)` reads it all.")
                     try require(isPlanted(error, planted), .errors, "processStream threw a different error",
                         expected: "\(planted)", actual: "\(show(error)) (\(type(of: error)))")
-                    try require(state.pulled <= 250, .cancellation,
+                    try require(state.pulled <= 200 + 2 * 4 + 2, .cancellation,
                         "after record 200 failed, processStream went on reading the stream: \(state.pulled) records read\(state.readTooFar ? " before the check stopped the stream at 20,000" : "")",
                         advice: "Look at each finished future as it comes; on an error, stop reading and rethrow it at once (not at the end).")
                 }

@@ -2,6 +2,22 @@ import ConcurrentFutures
 import ExerciseKit
 import Foundation
 
+/// Makes the thread that calls `install()` take a moment longer to exit: Foundation releases
+/// a thread's `threadDictionary` as the thread ends, and this object's deinit sleeps there. A
+/// pool shut down with `wait: true` waits for it; a pool left to shut itself down (when it is
+/// freed) still has its threads when the function has returned, in every run.
+final class SlowThreadExit: @unchecked Sendable {
+    // @unchecked: no stored state.
+    static let key = "workbook.slowThreadExit"
+
+    static func install() {
+        let dictionary = Thread.current.threadDictionary
+        if dictionary[key] == nil { dictionary[key] = SlowThreadExit() }
+    }
+
+    deinit { usleep(50_000) }
+}
+
 /// 14a The concurrent word counter: exact report, bad files reported and not fatal, files read
 /// concurrently on the function's own pool (at most maxWorkers), the pool shut down.
 public enum Check14a: ExerciseCheck {
@@ -141,6 +157,7 @@ public enum Check14a: ExerciseCheck {
                 let report = try call(impl, ctx, "calling countWords(inFolder: <12 files>, maxWorkers: 3)", folder, 3) { path in
                     try probe.measure {
                         witness.note()
+                        SlowThreadExit.install()
                         reads.record((path as NSString).lastPathComponent)
                         let first = reads.all.count <= 3
                         overlap.arrive()
