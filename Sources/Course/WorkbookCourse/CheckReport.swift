@@ -21,8 +21,6 @@ public enum CheckProperty: String, Codable, Sendable, CaseIterable {
     /// Code ran on the wrong thread: work not on the pool it was given (on the caller's thread,
     /// or on a pool of the function's own), or a call meant for the caller's thread on a worker.
     case pool
-    /// Something the instructions say is released (futures, results, threads) was kept.
-    case resources
     /// The function waited for something it should not have waited for.
     case promptness
     /// Counts went wrong when several threads updated them.
@@ -49,7 +47,6 @@ public enum CheckProperty: String, Codable, Sendable, CaseIterable {
         case .limit: "never more than allowed at once"
         case .shutdown: "shutdown"
         case .pool: "where the code runs"
-        case .resources: "releases what it no longer needs"
         case .promptness: "no needless waiting"
         case .threadSafety: "thread safety"
         case .source: "source"
