@@ -9,8 +9,9 @@
 //   2. calls `deliver(page, text)` once per page, in the order of `pages`, on the calling
 //      thread, each as soon as that page and every page before it are rendered (do not wait
 //      for the whole report before delivering the first page);
-//   3. stops at the first page whose rendering fails and throws that error (the pages before it
-//      have been delivered; none after it).
+//   3. stops at the first page whose rendering fails and throws that error: the pages before it
+//      have been delivered, none after it, and the pages that have not started rendering by
+//      then never do (they are cancelled).
 //
 // What you need: `pool.map(items) { ... }` runs the calls concurrently and gives the results in
 // input order, lazily: `while let x = try results.next() { ... }` waits only for the next one.

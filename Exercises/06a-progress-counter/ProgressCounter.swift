@@ -17,7 +17,7 @@
 // Callbacks run on many threads at once: the counts need a lock. Keep them in a `LockedValue`
 // (ConcurrentFutures), and change or read them only inside `withLock { ... }`.
 //
-// From ExerciseKit:  struct Progress { var total, succeeded, failed, cancelled: Int; var done: Int }
+// From ExerciseKit:  struct BatchProgress { var total, succeeded, failed, cancelled: Int; var done: Int }
 //                    (init(total:succeeded:failed:cancelled:), the last three defaulting to 0)
 //
 // What you need: `future.addDoneCallback { future in ... }`; in the callback the future is
@@ -29,10 +29,10 @@ import ExerciseKit
 
 public final class ProgressCounter: ProgressTracking {
     private let total: Int
-    private let onChange: @Sendable (Progress) -> Void
+    private let onChange: @Sendable (BatchProgress) -> Void
     // Add the state you need here.
 
-    public init(total: Int, onChange: @escaping @Sendable (Progress) -> Void) {
+    public init(total: Int, onChange: @escaping @Sendable (BatchProgress) -> Void) {
         self.total = total
         self.onChange = onChange
     }
@@ -41,7 +41,7 @@ public final class ProgressCounter: ProgressTracking {
         todo("add a done-callback that counts the future and then calls onChange", placeholder: ())
     }
 
-    public var progress: Progress {
-        todo("return the counts so far, read under the lock", placeholder: Progress(total: total))
+    public var progress: BatchProgress {
+        todo("return the counts so far, read under the lock", placeholder: BatchProgress(total: total))
     }
 }

@@ -13,10 +13,12 @@
 //   3. a word is a run of letters (`Character.isLetter`), lowercased: "The cat's CAT-flap"
 //      has the words the, cat, s, cat, flap. Digits and punctuation separate words;
 //   4. returns a `WordCountReport`: the words of each counted file by file name, the total,
-//      the ten most frequent words (most frequent first, equal counts in alphabetical order,
-//      fewer if there are fewer words), and the problems, sorted by file name: a file that is
-//      not valid UTF-8 gets the reason "not valid UTF-8"; a file that cannot be read gets the
-//      description of the error `readFile` threw. A file with a problem has no word count.
+//      the ten most frequent words (most frequent first; equal counts ordered by Swift's `<`
+//      on the words, which compares Unicode code points: "zebra" comes before "élan"; fewer
+//      if there are fewer words), and the problems, sorted by file name (with `<` too): a
+//      file that is not valid UTF-8 gets the reason "not valid UTF-8"; a file that cannot be
+//      read gets the description of the error `readFile` threw. A file with a problem has no
+//      word count.
 //
 // From ExerciseKit:  struct WordCountReport { var wordsPerFile: [String: Int]; var totalWords: Int
 //                        var topWords: [WordFrequency]; var problems: [FileProblem] }

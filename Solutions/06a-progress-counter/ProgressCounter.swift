@@ -17,7 +17,7 @@
 // Callbacks run on many threads at once: the counts need a lock. Keep them in a `LockedValue`
 // (ConcurrentFutures), and change or read them only inside `withLock { ... }`.
 //
-// From ExerciseKit:  struct Progress { var total, succeeded, failed, cancelled: Int; var done: Int }
+// From ExerciseKit:  struct BatchProgress { var total, succeeded, failed, cancelled: Int; var done: Int }
 //                    (init(total:succeeded:failed:cancelled:), the last three defaulting to 0)
 //
 // What you need: `future.addDoneCallback { future in ... }`; in the callback the future is
@@ -28,14 +28,14 @@ import ConcurrentFutures
 import ExerciseKit
 
 public final class ProgressCounter: ProgressTracking {
-    private let onChange: @Sendable (Progress) -> Void
+    private let onChange: @Sendable (BatchProgress) -> Void
     /// The counts. Callbacks run on whichever thread finishes a future, so every read and
     /// every change goes through the lock.
-    private let counts: LockedValue<Progress>
+    private let counts: LockedValue<BatchProgress>
 
-    public init(total: Int, onChange: @escaping @Sendable (Progress) -> Void) {
+    public init(total: Int, onChange: @escaping @Sendable (BatchProgress) -> Void) {
         self.onChange = onChange
-        counts = LockedValue(Progress(total: total))
+        counts = LockedValue(BatchProgress(total: total))
     }
 
     public func track<T>(_ future: Future<T>) {
@@ -59,7 +59,7 @@ public final class ProgressCounter: ProgressTracking {
         }
     }
 
-    public var progress: Progress {
+    public var progress: BatchProgress {
         counts.withLock { $0 }
     }
 }

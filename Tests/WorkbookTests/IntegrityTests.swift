@@ -3,10 +3,10 @@ import Testing
 import WorkbookChecks
 import WorkbookCourse
 
-// The workbook checks itself: the course index agrees with the files and with Package.swift,
-// the stubs fail their checks (a check that cannot fail is a defect), and the stubs kept for
-// `workbook reset` are the stubs as shipped. CI runs these with WORKBOOK_INTEGRITY=1, which also
-// requires every exercise to be exactly its stub.
+// The workbook checks itself: the course index agrees with the files, everything derived from
+// it is up to date, and the stubs fail their checks (a check that cannot fail is a defect). CI
+// runs these with WORKBOOK_INTEGRITY=1, which also requires every exercise to be exactly its
+// stub as shipped (the fingerprint the index records).
 
 @Suite("Workbook: integrity")
 struct IntegrityTests {
@@ -16,7 +16,8 @@ struct IntegrityTests {
     func stubFailsItsChecks(_ id: String) async throws {
         let exercise = Course.exercise(id)!
         guard !WorkbookFiles.isStarted(id) else {
-            #expect(!WorkbookFiles.integrityRun, "\(exercise.exercisePath) differs from the stub as shipped (\(exercise.originalPath))")
+            #expect(!WorkbookFiles.integrityRun,
+                "\(exercise.exercisePath) differs from the stub as shipped (git blob \(exercise.shippedStubID ?? "?")): run `swift run workbook dev sync` after changing a stub")
             return  // the learner's file is under test, not the stub
         }
         let check = AllChecks.exercise(id)
@@ -30,11 +31,12 @@ struct IntegrityTests {
     @Test("Every stub says what to do with the todo marker; no solution has one", arguments: ids)
     func markers(_ id: String) throws {
         let exercise = Course.exercise(id)!
-        let stub = try #require(WorkbookFiles.read(exercise.originalPath), "missing \(exercise.originalPath)")
         let solution = try #require(WorkbookFiles.read(exercise.solutionPath), "missing \(exercise.solutionPath)")
-        #expect(stub.contains("todo(\""), "\(exercise.originalPath) has no todo(\"...\") marker")
         #expect(!solution.contains("todo("), "\(exercise.solutionPath) still has a todo marker")
-        #expect(stub.contains("swift run workbook check \(id)"), "\(exercise.originalPath) does not say how to check it")
+        guard !WorkbookFiles.isStarted(id) else { return }  // the learner's file: not the stub
+        let stub = try #require(WorkbookFiles.read(exercise.exercisePath), "missing \(exercise.exercisePath)")
+        #expect(stub.contains("todo(\""), "\(exercise.exercisePath) has no todo(\"...\") marker")
+        #expect(stub.contains("swift run workbook check \(id)"), "\(exercise.exercisePath) does not say how to check it")
         // The header (everything before the first import) is the same in stub and solution.
         let header = { (text: String) in text.components(separatedBy: "\nimport ").first ?? "" }
         #expect(header(stub) == header(solution), "\(id): the stub and the solution have different instructions")
@@ -58,31 +60,47 @@ struct IntegrityTests {
         #expect(Course.lessons.map(\.number) == Array(1...15))
     }
 
-    @Test("Every exercise has its stub, solution, original and runner; nothing else is there")
+    @Test("Every exercise has its stub, solution and runner; nothing else is there")
     func files() throws {
         let fileManager = FileManager.default
         for exercise in Course.exercises {
-            for path in [exercise.exercisePath, exercise.solutionPath, exercise.originalPath,
-                         "Sources/Course/WorkbookRunners/\(exercise.id)/main.swift"] {
+            for path in [exercise.exercisePath, exercise.solutionPath, "Sources/Course/WorkbookRunners/\(exercise.id)/main.swift"] {
                 #expect(WorkbookFiles.exists(path), "missing \(path)")
             }
         }
         let folders = Set(Course.exercises.map(\.folder))
-        for top in ["Exercises", "Solutions", "Sources/Course/workbook/Originals"] {
+        for top in ["Exercises", "Solutions"] {
             let entries = try fileManager.contentsOfDirectory(atPath: WorkbookFiles.root + "/" + top)
                 .filter { !$0.hasPrefix(".") && $0 != "README.md" }
             #expect(Set(entries) == folders, "\(top) holds other folders than the course index lists")
         }
         let runners = try fileManager.contentsOfDirectory(atPath: WorkbookFiles.root + "/Sources/Course/WorkbookRunners")
         #expect(Set(runners) == Set(Course.exercises.map(\.id)))
+        // Each exercise's own files elsewhere are named after it, and after nothing else.
+        let ids = Set(Course.exercises.map(\.id))
+        let named: [(folder: String, name: @Sendable (String) -> String)] = [
+            ("Sources/Course/ExerciseKit/Shared", { "\($0).swift" }),
+            ("Sources/Course/WorkbookChecks/Checks", { "Check\($0).swift" }),
+            ("Tests/WorkbookTests/KnownAnswers", { "KnownAnswers\($0).swift" }),
+        ]
+        for (folder, name) in named {
+            for file in try fileManager.contentsOfDirectory(atPath: WorkbookFiles.root + "/" + folder) {
+                #expect(ids.contains { name($0) == file }, "\(folder)/\(file) is not named after an exercise of the course index")
+            }
+        }
+        for id in ids {
+            #expect(WorkbookFiles.exists("Sources/Course/WorkbookChecks/Checks/Check\(id).swift"), "exercise \(id) has no check")
+        }
     }
 
-    @Test("Package.swift lists the same exercise folders as the course index")
-    func manifest() throws {
-        let manifest = try #require(WorkbookFiles.read("Package.swift"))
-        let list = try #require(manifest.firstRange(of: /let exerciseFolders = \[(?<body>[^\]]*)\]/))
-        let folders = manifest[list].matches(of: /"([^"]+)"/).map { String($0.output.1) }
-        #expect(folders == Course.exercises.map(\.folder))
+    @Test("What is derived from the course index is up to date (`swift run workbook dev sync`)")
+    func derivedFiles() throws {
+        let derived = try DerivedFiles.all { WorkbookFiles.bytes($0) }
+        for (path, contents) in derived.sorted(by: { $0.key < $1.key }) {
+            // The stubs' fingerprints are derived from Exercises/, which a learner changes.
+            if path == DerivedFiles.stubFingerprintsPath && !WorkbookFiles.integrityRun { continue }
+            #expect(WorkbookFiles.read(path) == contents, "\(path) is stale: run `swift run workbook dev sync`")
+        }
     }
 
     @Test("The README lists every exercise, as `workbook list --markdown` prints it")

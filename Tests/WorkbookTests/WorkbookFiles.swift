@@ -20,10 +20,15 @@ enum WorkbookFiles {
         FileManager.default.fileExists(atPath: root + "/" + relativePath)
     }
 
-    /// An exercise is started once its file differs from the stub as shipped.
+    static func bytes(_ relativePath: String) -> [UInt8]? {
+        FileManager.default.contents(atPath: root + "/" + relativePath).map { [UInt8]($0) }
+    }
+
+    /// An exercise is started once its file differs from the stub as shipped (whose git blob
+    /// id the course index records).
     static func isStarted(_ id: String) -> Bool {
-        guard let exercise = Course.exercise(id) else { return false }
-        return read(exercise.exercisePath) != read(exercise.originalPath)
+        guard let exercise = Course.exercise(id), let contents = bytes(exercise.exercisePath) else { return false }
+        return !exercise.isShippedStub(contents)
     }
 
     static var startedCount: Int { Course.exercises.filter { isStarted($0.id) }.count }
@@ -39,6 +44,16 @@ enum WorkbookFiles {
 
     /// CI sets WORKBOOK_INTEGRITY=1: the exercises must then be exactly the stubs as shipped.
     static var integrityRun: Bool { ProcessInfo.processInfo.environment["WORKBOOK_INTEGRITY"] == "1" }
+}
+
+/// The checks of exercise `id` against the learner's exercise, for `ExerciseTests`.
+func checkExercise(_ id: String) async {
+    await expectAllPass(AllChecks.exercise(id), sourcePath: Course.exercise(id)!.exercisePath)
+}
+
+/// The checks of exercise `id` against its solution, for `SolutionTests`.
+func checkSolution(_ id: String) async {
+    await expectAllPass(AllChecks.solution(id), sourcePath: Course.exercise(id)!.solutionPath)
 }
 
 /// Runs `check` and records an issue with the learner's feedback unless every scenario passed.

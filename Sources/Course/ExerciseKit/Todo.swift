@@ -36,8 +36,8 @@ public func todo(_ message: String, fileID: String = #fileID, line: Int = #line)
 /// The same marker where the body cannot throw: it notes that the unfinished part was reached
 /// (the checks count that as unfinished) and returns `placeholder`, so that the stub compiles.
 ///
-///     public var progress: Progress {
-///         todo("read the counts under the lock", placeholder: Progress(total: 0))
+///     public var progress: BatchProgress {
+///         todo("read the counts under the lock", placeholder: BatchProgress(total: 0))
 ///     }
 public func todo<T>(_ message: String, placeholder: T, fileID: String = #fileID, line: Int = #line) -> T {
     _ = UnfinishedMarkers.reached(message, fileID: fileID, line: line)

@@ -63,6 +63,13 @@ public struct Scenario: Sendable {
         self.timeLimit = timeLimit
         self.body = .async(body)
     }
+
+    /// Whether the scenario runs as a Task, on the few threads that every Task of the process
+    /// shares (an implementation that blocks them slows every other async scenario down).
+    public var isAsync: Bool {
+        if case .async = body { return true }
+        return false
+    }
 }
 
 /// A property that does not hold: thrown by a scenario, shown to the learner.
@@ -143,14 +150,38 @@ public func show<T>(_ value: T) -> String {
 }
 
 /// An error that a check's instrumented input throws on purpose. Each one is unique, so a check
-/// can tell whether the error that came out is the very one that went in.
+/// can tell whether the error that came out is the very one that went in: two planted errors
+/// with the same tag are still different errors (`==` compares identity, not the tag).
 public struct PlantedError: Error, Equatable, CustomStringConvertible {
     public let tag: String
-    public init(_ tag: String) { self.tag = tag }
+    private let serial: Int
+    private static let serials = LockedValue(0)
+
+    public init(_ tag: String) {
+        self.tag = tag
+        serial = Self.serials.withLock { $0 += 1; return $0 }
+    }
+
     public var description: String { "PlantedError(\(tag))" }
 }
 
-/// Whether `error` is the planted error with `tag`.
+/// Whether `error` is a planted error with `tag`.
 public func isPlanted(_ error: (any Error)?, _ tag: String) -> Bool {
     (error as? PlantedError)?.tag == tag
+}
+
+/// Whether `error` is the very error `planted` (not another one with the same tag).
+public func isPlanted(_ error: (any Error)?, _ planted: PlantedError) -> Bool {
+    (error as? PlantedError) == planted
+}
+
+/// Fails with `.pool` unless every call that `witness` saw ran on a worker of `pool`: not on the
+/// caller's thread, and not on a pool the implementation made for itself.
+public func requireRanOnPool(
+    _ witness: ThreadWitness, _ pool: ThreadPoolExecutor, _ what: String, advice: String? = nil
+) throws {
+    try require(witness.sawOnlyWorkers(of: pool), .pool,
+        "\(what) did not run on the pool it was given (whose workers are named \(pool.threadNamePrefix)_0, \(pool.threadNamePrefix)_1, ...)",
+        expected: "only on workers \(pool.threadNamePrefix)_...", actual: witness.whereCalled,
+        advice: advice ?? "Submit the work to the `pool` parameter: `pool.submit { ... }`. Not on the calling thread, and not on a pool of your own: the caller chose this pool, and its size.")
 }

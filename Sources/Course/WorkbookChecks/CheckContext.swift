@@ -153,6 +153,34 @@ public final class CheckContext: Sendable {
         return true
     }
 
+    /// Runs `action` on a helper thread once the thread that runs the scenario (the one that
+    /// called the implementation) is asleep, waiting for something (a future, a lock), or after
+    /// `timeout` seconds (scaled) if it never sleeps. A check uses it to let work finish only
+    /// once the implementation has begun to wait for it: an implementation that does not wait
+    /// returns before the work is done, in every run.
+    public func whenCallerWaits(timeout: Double = 2, _ action: @escaping @Sendable () -> Void) {
+        guard let caller = state.withLock({ $0.callerThread }) else { return action() }
+        whenThreadWaits(caller, timeout: timeout, action)
+    }
+
+    /// `whenCallerWaits` for another thread (an id from `currentThreadID()`), such as one the
+    /// check started to call `close()`. Also runs `action` once that thread has ended.
+    public func whenThreadWaits(_ caller: UInt64, timeout: Double = 2, _ action: @escaping @Sendable () -> Void) {
+        let deadline = ContinuousClock.now + seconds(timeout)
+        let helper = Thread {
+            // Asleep at two looks a millisecond apart: not a passing moment on a busy lock.
+            var asleepBefore = false
+            while ContinuousClock.now < deadline {
+                let asleep = snapshotThread(caller).map { $0.state == .waiting } ?? true
+                if asleep && asleepBefore { break }
+                asleepBefore = asleep
+                usleep(1000)
+            }
+            action()
+        }
+        helper.start()
+    }
+
     // MARK: For the harness
 
     func scenarioStarted() {

@@ -10,11 +10,15 @@ public enum CheckHarness {
     /// Runs every scenario in turn; `emit` hears each event as it happens. Stops after a
     /// scenario the watchdog had to stop: its threads may still be stuck.
     ///
-    /// - Parameter sourceText: the source file under test, for scenarios that read it.
+    /// - Parameters:
+    ///   - sourceText: the source file under test, for scenarios that read it.
+    ///   - stopAtFirstProblem: stop after the first scenario that does not pass (the one whose
+    ///     details a learner reads first); the integrity tests use it to save time.
     public static func run(
         _ check: PreparedCheck,
         sourceText: String?,
         timeScale: Double = processTimeScale,
+        stopAtFirstProblem: Bool = false,
         emit: (RunnerEvent) -> Void = { _ in }
     ) -> [RunnerEvent] {
         emit(RunnerEvent(kind: .begin, exercise: check.exerciseID, scenarios: check.scenarios.map(\.name)))
@@ -25,7 +29,7 @@ public enum CheckHarness {
             let result = runScenario(scenario, index: index, context: context, module: check.module)
             results.append(result)
             emit(result)
-            if result.status == .timedOut { break }
+            if result.status == .timedOut || (stopAtFirstProblem && result.status != .passed) { break }
         }
         emit(RunnerEvent(kind: .end))
         return results
@@ -33,10 +37,12 @@ public enum CheckHarness {
 
     /// The same, for async callers (tests): the waiting happens on a thread of its own, not on
     /// one of the few threads that run Swift's tasks.
-    public static func run(_ check: PreparedCheck, sourceText: String?, timeScale: Double = processTimeScale) async -> [RunnerEvent] {
+    public static func run(
+        _ check: PreparedCheck, sourceText: String?, timeScale: Double = processTimeScale, stopAtFirstProblem: Bool = false
+    ) async -> [RunnerEvent] {
         await withCheckedContinuation { continuation in
             let thread = Thread {
-                continuation.resume(returning: run(check, sourceText: sourceText, timeScale: timeScale))
+                continuation.resume(returning: run(check, sourceText: sourceText, timeScale: timeScale, stopAtFirstProblem: stopAtFirstProblem))
             }
             thread.stackSize = 1 << 20
             thread.start()
@@ -162,7 +168,7 @@ public enum CheckHarness {
             return RunnerEvent(
                 kind: .result, index: index, status: .failed, property: .unexpectedError,
                 message: "your code threw an error the check did not expect: \(error) (\(type(of: error)))",
-                advice: "It did not come from the check's inputs: look at where your code throws it.",
+                advice: "Look at where your code throws it, or lets it through: a call to the pool, a wait, a conversion.",
                 seconds: seconds)
         }
     }

@@ -197,6 +197,21 @@ public final class ThreadWitness: Sendable {
 
     /// The threads seen that still exist in this process.
     public var stillAlive: Set<UInt64> { threadIDs.filter { threadExists($0) } }
+
+    /// `true` if every call came from a worker of `pool` (not from the caller's thread, nor from
+    /// a pool the implementation made for itself); also when there was no call (other checks
+    /// say what is missing then).
+    public func sawOnlyWorkers(of pool: ThreadPoolExecutor) -> Bool {
+        seen.withLock { Array($0.values) }.allSatisfy { $0?.hasPrefix(pool.threadNamePrefix + "_") == true }
+    }
+
+    /// Where the calls ran, for feedback: "c02a-3_0, c02a-3_1" or "the calling thread".
+    public var whereCalled: String {
+        let names = seen.withLock { Array($0.values) }
+        var places = Set(names.map { $0.map { "the pool worker \($0)" } ?? "a thread that is not a pool worker" })
+        if places.isEmpty { places.insert("nowhere (no call)") }
+        return places.sorted().joined(separator: ", ")
+    }
 }
 
 /// `ConcurrencyProbe` per key: the most calls inside at once for each key (a host, say).
@@ -216,6 +231,8 @@ public final class KeyedConcurrencyProbe: Sendable {
 
     /// The most calls at once, by key.
     public var peaks: [String: Int] { state.withLock { $0.peak } }
+    /// The calls inside right now for `key`.
+    public func current(_ key: String) -> Int { state.withLock { $0.current[key, default: 0] } }
 }
 
 /// `Rendezvous` for async callers: the first `parties` callers suspend until all have arrived,

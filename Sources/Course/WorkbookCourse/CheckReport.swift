@@ -18,6 +18,9 @@ public enum CheckProperty: String, Codable, Sendable, CaseIterable {
     case limit
     /// A pool was not shut down, or not the right way.
     case shutdown
+    /// Code ran on the wrong thread: work not on the pool it was given (on the caller's thread,
+    /// or on a pool of the function's own), or a call meant for the caller's thread on a worker.
+    case pool
     /// The function waited for something it should not have waited for.
     case promptness
     /// Counts went wrong when several threads updated them.
@@ -43,6 +46,7 @@ public enum CheckProperty: String, Codable, Sendable, CaseIterable {
         case .concurrency: "concurrency"
         case .limit: "never more than allowed at once"
         case .shutdown: "shutdown"
+        case .pool: "where the code runs"
         case .promptness: "no needless waiting"
         case .threadSafety: "thread safety"
         case .source: "source"

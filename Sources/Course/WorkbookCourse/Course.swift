@@ -3,8 +3,20 @@
 // The one place this is written down. The `workbook` tool reads it (list, check, hint, reset,
 // solution), the tests read it (which checks exist, which files to compare), and so do the
 // docs: the exercise table in README.md is `swift run workbook list --markdown`, and a test
-// keeps the two the same. Package.swift lists the exercise folders once more, because a
-// manifest cannot import this module; a test checks that the two lists agree.
+// keeps the two the same.
+//
+// Everything else that names the exercises is derived from it: `swift run workbook dev sync`
+// writes the exercise list of Package.swift (a manifest cannot import this module), each
+// check runner's main.swift, the tests' list of checks, and the fingerprints of the stubs as
+// shipped (DerivedFiles.swift says which files). CI runs `workbook dev sync --check`, which
+// fails when one of them is stale. Adding an exercise NNx is:
+//
+//   Exercises/NNx-name/File.swift and Solutions/NNx-name/File.swift   the stub and the solution
+//   Sources/Course/WorkbookChecks/Checks/CheckNNx.swift               its check, with the types it
+//     and Sources/Course/ExerciseKit/Shared/NNx.swift                 shares with the exercise (if any)
+//   Tests/WorkbookTests/KnownAnswers/KnownAnswersNNx.swift            the check's proof: three wrong
+//                                                                     answers it catches, a right one
+//   one entry in CourseExercises.swift, then `swift run workbook dev sync`.
 
 /// One lesson: `swift run lessonNN`.
 public struct Lesson: Sendable, Equatable {
@@ -26,19 +38,46 @@ public struct Exercise: Sendable, Equatable {
     public let folder: String
     /// The Swift file in that folder, such as "FirstGoodAnswer.swift".
     public let file: String
+    /// How the check (`Check05a` in WorkbookChecks) calls the exercise: its `Implementation`,
+    /// written with the exercise's own names, such as
+    /// `.init(firstGoodAnswer: firstGoodAnswer)`. The generated runner compiles it against the
+    /// exercise's module, the generated tests against it and against `Solutions`.
+    public let check: String
+    /// For an exercise that runs a process pool: the list of its task types (such as
+    /// "primeTasks"). Its runner is then also the pool's worker program, and the check's
+    /// binding may name `worker`, the program that the pool starts.
+    public let workerTasks: String?
     /// Three levels: a nudge, then the API to use, then nearly the answer.
     public let hints: [String]
+
+    init(id: String, lesson: Int, title: String, task: String, folder: String, file: String,
+         check: String, workerTasks: String? = nil, hints: [String]) {
+        (self.id, self.lesson, self.title, self.task, self.folder, self.file) = (id, lesson, title, task, folder, file)
+        (self.check, self.workerTasks, self.hints) = (check, workerTasks, hints)
+    }
 
     /// "Exercises/05a-first-good-answer/FirstGoodAnswer.swift", relative to the package root.
     public var exercisePath: String { "Exercises/\(folder)/\(file)" }
     /// "Solutions/05a-first-good-answer/FirstGoodAnswer.swift"
     public var solutionPath: String { "Solutions/\(folder)/\(file)" }
-    /// The stub as shipped, kept inside the package so that `workbook reset` needs no git.
-    public var originalPath: String { "Sources/Course/workbook/Originals/\(folder)/\(file)" }
+    /// Where `workbook reset` keeps the stub as shipped: a copy that the tool makes (and checks
+    /// against `shippedStub`) while the exercise is untouched, or takes from git. Never
+    /// committed: see ShippedStubs.swift.
+    public var originalPath: String { ".build/workbook-originals/\(folder)/\(file)" }
     /// The module the exercise compiles to: "Exercise05a".
     public var module: String { "Exercise" + id }
     /// The program that runs its checks: "check-05a".
     public var runner: String { "check-" + id }
+    /// The check's type in WorkbookChecks: "Check05a".
+    public var checkType: String { "Check" + id }
+
+    /// The git blob id of the stub as shipped (ShippedStubs.swift, written by `workbook dev sync`).
+    public var shippedStubID: String? { shippedStubIDs[id] }
+
+    /// Whether `contents` is this exercise's stub as shipped, byte for byte (line endings aside).
+    public func isShippedStub(_ contents: [UInt8]) -> Bool {
+        shippedStubID == gitBlobID(contents)
+    }
 }
 
 public enum Course {

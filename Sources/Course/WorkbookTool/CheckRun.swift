@@ -83,13 +83,15 @@ enum CheckOutcome {
 /// Builds an exercise's runner and runs it.
 struct Checker {
     let workspace: Workspace
+    /// More `swift build` arguments, such as `--sanitize=thread` (ThreadSanitizerCheck.swift).
+    var buildArguments: [String] = []
 
     /// `swift build --product check-05a`: compiles the exercise and nothing it does not need.
     func build(_ exercise: Exercise) throws -> (ok: Bool, diagnostics: String, seconds: Double) {
         let finished = try runProgram(try swiftExecutable(), [
             "build", "--package-path", workspace.root, "--scratch-path", workspace.scratchPath,
             "--configuration", workspace.configuration, "--product", exercise.runner,
-        ], directory: workspace.root, timeout: 600)
+        ] + buildArguments, directory: workspace.root, timeout: 600)
         return (finished.status == 0 && finished.signal == nil, finished.output, finished.seconds)
     }
 
@@ -121,7 +123,7 @@ struct Checker {
     func signalName(_ signal: Int32) -> String {
         switch signal {
         case SIGILL, SIGTRAP: ": a Swift runtime trap, such as fatalError, a force-unwrapped nil, an index out of range, or an arithmetic overflow"
-        case SIGSEGV, SIGBUS: ": a bad memory access"
+        case SIGSEGV, SIGBUS: ": a bad memory access, often a data race (two threads changing one variable with no lock: `swift run workbook check ID --tsan` shows where)"
         case SIGABRT: ": abort"
         case SIGKILL: ": killed"
         default: ""
@@ -145,6 +147,20 @@ struct Checker {
                 while index < lines.count, lines[index].contains(/^ *[0-9]* \|/) {
                     block.append(lines[index])
                     index += 1
+                }
+                // The compiler's notes on it, which often name the cause ("found this candidate
+                // in module 'Foundation'"), each with its excerpt.
+                var next = index
+                while next < lines.count, lines[next].isEmpty { next += 1 }
+                while next < lines.count, lines[next].contains(": note: ") {
+                    block.append(lines[next].replacingOccurrences(of: workspace.root + "/", with: ""))
+                    next += 1
+                    while next < lines.count, lines[next].contains(/^ *[0-9]* \|/) {
+                        block.append(lines[next])
+                        next += 1
+                    }
+                    index = next
+                    while next < lines.count, lines[next].isEmpty { next += 1 }
                 }
                 let text = block.joined(separator: "\n")
                 if !blocks.contains(text) { blocks.append(text) }

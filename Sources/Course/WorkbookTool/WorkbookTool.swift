@@ -12,6 +12,7 @@ public enum WorkbookTool {
           check [ID]                build and check an exercise (default: the current one)
           check all                 check every exercise you have started; exit status 0 only
                                     when every exercise of the course passes
+          check [ID] --tsan         the same, built with ThreadSanitizer: finds data races
           watch [ID]                check again each time you save the file; keys: type n (next),
                                     h (hint), c (check now), l (list) or q (quit), then Enter
           hint [ID]                 the next hint: a nudge, then the API, then nearly the answer
@@ -31,6 +32,7 @@ public enum WorkbookTool {
           join ADDRESS CODE --name NAME
                                     join the teacher's live room: each check then sends your
                                     progress (join --leave stops it; join --help)
+          dev sync [--check]        (course authors) rewrite what is derived from the course index
           help                      this text
 
         IDs look like 05a: lesson 05, exercise a. Your progress is kept in .workbook/ in the
@@ -75,6 +77,7 @@ public enum WorkbookTool {
         if case .serve(let options) = command { return try serve(options) }
         let workspace = try Workspace.locate()
         if workspace.usesDefaultProgressFile, let note = try workspace.moveLegacyProgress() { reportError(note) }
+        ShippedStubCopies.prepare(workspace)
         var store = try ProgressStore(workspace: workspace)
         let style = Terminal.style()
         var session = Session(workspace: workspace, store: store, style: style)
@@ -88,6 +91,7 @@ public enum WorkbookTool {
         case .check(.current): return try session.check(session.store.current)
         case .check(.one(let id)): return try session.check(Course.exercise(id)!)
         case .check(.all): return try session.checkAll()
+        case .checkWithThreadSanitizer(let id): return try session.checkWithThreadSanitizer(id.flatMap(Course.exercise) ?? session.store.current)
         case .watch(let id): try session.watch(id.flatMap(Course.exercise) ?? session.store.current)
         case .hint(let id): try session.hint(id.flatMap(Course.exercise) ?? session.store.current)
         case .next: try session.moveToNext()
@@ -107,6 +111,7 @@ public enum WorkbookTool {
             } else {
                 print(report.rendered(style: style))
             }
+        case .devSync(let checkOnly): return try DevSync.run(root: workspace.root, checkOnly: checkOnly)
         }
         return 0
     }
@@ -164,6 +169,7 @@ enum Command: Equatable {
     case status
     case list(markdown: Bool)
     case check(Target)
+    case checkWithThreadSanitizer(String?)
     case watch(String?)
     case hint(String?)
     case next
@@ -174,6 +180,7 @@ enum Command: Equatable {
     case classroom(String)
     case serve(ServeOptions)
     case room(RoomCommand)
+    case devSync(check: Bool)
     case help
     /// The `--help` of one command (serve, join): its text.
     case commandHelp(String)
@@ -225,6 +232,7 @@ enum Command: Equatable {
             _ = try words(0)
             return .list(markdown: markdown)
         case "check":
+            if flag("--tsan") { return .checkWithThreadSanitizer(try optionalExercise()) }
             guard let word = try words(1).first else { return .check(.current) }
             return word == "all" ? .check(.all) : .check(.one(try exerciseID(word)))
         case "watch":
@@ -271,6 +279,10 @@ enum Command: Equatable {
             guard given.count == 2 else { throw UsageError("join needs the address and the code that the teacher's screen shows: join ADDRESS CODE --name NAME") }
             guard let learner else { throw UsageError("join needs --name NAME: the name the teacher sees") }
             return .room(.join(try RoomMembership(address: given[0], code: given[1], name: learner, seat: "")))
+        case "dev":
+            let checkOnly = flag("--check")
+            guard try words(1) == ["sync"] else { throw UsageError("dev needs a subcommand: dev sync [--check]") }
+            return .devSync(check: checkOnly)
         default:
             throw UsageError("unknown command \"\(name)\"")
         }

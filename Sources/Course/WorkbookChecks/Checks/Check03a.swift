@@ -70,31 +70,60 @@ public enum Check03a: ExerciseCheck {
                             }
                         }, { page, _ in delivered.append(page) })
                     }
+                    try requireRanOnPool(witness, pool, "a page's rendering")
                     try require(overlap.met, .concurrency, "the pages were rendered one at a time",
                         advice: "Run the renders on the pool: `pool.map(pages) { ... }`.")
-                    try require(!witness.sawNonWorker, .concurrency, "a page was rendered on the calling thread, not on the pool")
                     try require(probe.peak <= 3, .limit, "more pages rendered at once than the pool has workers",
                         expected: "at most 3", actual: "\(probe.peak)")
                     try requireEqual(delivered, Array(1...9), .order, "the pages were not delivered in order")
                 }
             },
-            Scenario("stops at the first page that fails, and throws its error") { ctx in
-                try ctx.withPool(maxWorkers: 2) { pool in
-                    let delivered = EventLog()
-                    let error = try ctx.step("calling renderInOrder([1, 2, 3, 4, 5]) where rendering page 3 throws") {
-                        try requireThrows(.errors, "renderInOrder returned although page 3 could not be rendered") {
-                            try impl.renderInOrder([1, 2, 3, 4, 5], pool, { page in
-                                if page == 3 { throw PlantedError("page 3 is corrupt") }
-                                return "text of page \(page)"
-                            }, { page, _ in delivered.record("\(page)") })
-                        }
+            Scenario("stops at the first page that fails, throws its error, and the pages not started never render") { ctx in
+                let pool = try ctx.pool(maxWorkers: 1)
+                // One worker: page 1 renders, page 2 fails, the worker takes page 3 (held until
+                // renderInOrder has returned), and pages 4 and 5 are still queued when the error
+                // comes out: they must never start.
+                let planted = PlantedError("page 2 is corrupt")
+                let pageThreeHeld = ctx.gate("page 3 is held until renderInOrder has returned")
+                let delivered = EventLog()
+                let returned = LockedValue(false)
+                let startedAfterReturn = EventLog()
+                let error = try ctx.step("calling renderInOrder([1, 2, 3, 4, 5], on: 1 worker) where rendering page 2 throws") {
+                    try requireThrows(.errors, "renderInOrder returned although page 2 could not be rendered") {
+                        try impl.renderInOrder([1, 2, 3, 4, 5], pool, { page in
+                            if returned.withLock({ $0 }) { startedAfterReturn.record("\(page)") }
+                            if page == 2 { throw planted }
+                            if page == 3 { pageThreeHeld.wait() }
+                            return "text of page \(page)"
+                        }, { page, _ in delivered.record("\(page)") })
                     }
-                    try require(isPlanted(error, "page 3 is corrupt"), .errors,
-                        "renderInOrder threw a different error from the one rendering page 3 threw",
-                        expected: "PlantedError(page 3 is corrupt)", actual: show(error))
-                    try requireEqual(delivered.all, ["1", "2"], .errors,
-                        "the pages delivered before the error are not exactly the pages before page 3",
-                        advice: "The error comes out of `next()` when the iteration reaches page 3: deliver what comes before, nothing after.")
+                }
+                returned.withLock { $0 = true }
+                pageThreeHeld.open()
+                ctx.shutDown(pool)
+                try require(isPlanted(error, planted), .errors,
+                    "renderInOrder threw a different error from the one rendering page 2 threw",
+                    expected: "\(planted)", actual: "\(show(error)) (\(type(of: error)))")
+                try requireEqual(delivered.all, ["1"], .errors,
+                    "the pages delivered before the error are not exactly the pages before page 2",
+                    advice: "The error comes out of `next()` when the iteration reaches page 2: deliver what comes before, nothing after.")
+                try require(startedAfterReturn.all.isEmpty, .cancellation,
+                    "pages \(startedAfterReturn.all.joined(separator: " and ")) had not started when renderInOrder threw, and were rendered anyway afterwards",
+                    advice: "When you stop at an error, cancel what has not started: `pool.map` does it for you when its results are dropped; futures of your own need `cancel()`.")
+            },
+            Scenario("pages in any order, one listed twice: delivered as listed") { ctx in
+                try ctx.withPool(maxWorkers: 3) { pool in
+                    let pages = [30, 10, 20, 10, 50]
+                    let delivered = EventLog()
+                    try ctx.step("calling renderInOrder(\(pages))") {
+                        try impl.renderInOrder(pages, pool, { page in "text of page \(page)" }, { page, text in delivered.record("\(page): \(text)") })
+                    }
+                    try requireEqual(delivered.all, pages.map { "\($0): text of page \($0)" }, .order,
+                        "the pages were not delivered in the order of `pages`, once per entry",
+                        advice: "The order is the order of the list, not of the page numbers; a page listed twice is delivered twice.")
+                    let none = EventLog()
+                    try ctx.step("calling renderInOrder([])") { try impl.renderInOrder([], pool, { "\($0)" }, { page, _ in none.record("\(page)") }) }
+                    try requireEqual(none.all, [], .result, "no pages, nothing delivered")
                 }
             },
         ]

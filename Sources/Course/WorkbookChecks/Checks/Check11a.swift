@@ -38,10 +38,12 @@ public enum Check11a: ExerciseCheck {
             try impl.countPrimes(limit, blockSize, pool)
         }
         ctx.step("shutting the process pool down") { pool.shutdown(wait: true) }
-        try requireEqual(count, primes(below: limit), .result, "countPrimes gave the wrong number of primes below \(limit)")
         let blocks = (limit + blockSize - 1) / blockSize
         let calls = pool.statistics.submitted
-        try require(calls > 0, .concurrency, "countPrimes did not use the pool: nothing was sent to a worker process",
+        try requireEqual(count, primes(below: limit), .result,
+            "countPrimes gave the wrong number of primes below \(limit) (blocks of \(blockSize))",
+            advice: "The blocks must cover 0..<limit exactly once: lower..<min(lower + blockSize, limit) for lower in stride(from: 0, to: limit, by: blockSize), the last one shorter. An upper bound that is included counts the first number of the next block twice.")
+        try require(calls > 0 || blocks == 0, .pool, "countPrimes did not use the pool: nothing was sent to a worker process",
             advice: "Call the task through the pool (`pool.submit(CountPrimesInBlock.self, block)` or `pool.map`), not directly.")
         try requireEqual(calls, blocks, .result,
             "countPrimes must make one call per block of \(blockSize) numbers",
@@ -50,14 +52,14 @@ public enum Check11a: ExerciseCheck {
         let workers = Set(recorder.events.compactMap { event -> String? in
             if case .started(let worker) = event.kind { return worker } else { return nil }
         })
-        try require(!workers.isEmpty && !workers.contains(ownProcess), .concurrency,
+        try require(blocks == 0 || (!workers.isEmpty && !workers.contains(ownProcess)), .pool,
             "the calls did not run in worker processes", actual: workers.sorted().joined(separator: ", "))
     }
 
     public static func scenarios(_ impl: Implementation) -> [Scenario] {
         [
             Scenario("the task counts the primes of one block") { ctx in
-                for (lower, upper) in [(0, 100), (100, 200), (0, 2), (2, 3), (7919, 7920), (50, 50)] {
+                for (lower, upper) in [(0, 100), (100, 200), (0, 2), (2, 3), (3, 8), (7919, 7920), (50, 50)] {
                     let count = try ctx.step("calling CountPrimesInBlock.run(PrimeBlock(lower: \(lower), upper: \(upper)))") {
                         try impl.countInBlock(lower, upper)
                     }
@@ -72,14 +74,22 @@ public enum Check11a: ExerciseCheck {
             Scenario("the last block may be shorter than the others", timeLimit: 15) { ctx in
                 try countOnPool(impl, ctx, limit: 25_005, blockSize: 10_000)
             },
+            Scenario("blocks whose edges are primes, a block larger than the limit, a limit of 0 or 1", timeLimit: 20) { ctx in
+                for (limit, blockSize) in [(100, 7), (30, 100), (0, 5), (1, 1)] {
+                    try countOnPool(impl, ctx, limit: limit, blockSize: blockSize)
+                }
+            },
             Scenario("a block size below 1 is refused with InvalidArgumentError", timeLimit: 15) { ctx in
                 let pool = try ProcessPoolExecutor(tasks: impl.tasks, maxWorkers: 1, executable: impl.worker)
                 defer { pool.shutdown(wait: true, cancelFutures: true) }
-                let error = try ctx.step("calling countPrimes(below: 100, blockSize: 0)") {
-                    try requireThrows(.errors, "countPrimes accepted a block size of 0") { try impl.countPrimes(100, 0, pool) }
+                for blockSize in [0, -3] {
+                    let error = try ctx.step("calling countPrimes(below: 100, blockSize: \(blockSize))") {
+                        try requireThrows(.errors, "countPrimes accepted a block size of \(blockSize)") { try impl.countPrimes(100, blockSize, pool) }
+                    }
+                    try require(error is InvalidArgumentError, .errors, "a block size of \(blockSize) must throw InvalidArgumentError",
+                        expected: "InvalidArgumentError", actual: "\(show(error)) (\(type(of: error)))")
                 }
-                try require(error is InvalidArgumentError, .errors, "a block size of 0 must throw InvalidArgumentError",
-                    expected: "InvalidArgumentError", actual: show(error))
+                try requireEqual(pool.statistics.submitted, 0, .errors, "a refused block size must not send anything to the pool")
             },
         ]
     }

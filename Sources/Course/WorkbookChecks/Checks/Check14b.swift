@@ -35,8 +35,15 @@ public enum Check14b: ExerciseCheck {
                             ? .failed(String(describing: PlantedError("connection reset")))
                             : .status(link.hasSuffix("/404") ? 404 : 200))
                     }
+                    try requireEqual(results.count, links.count, .result, "checkLinks must return one result per entry of links")
+                    if Set(results.map(\.link)) == Set(links) && results.map(\.link) != links {
+                        throw CheckFailure(.order, "checkLinks returned the results in another order than the links'",
+                            expected: links.joined(separator: ", "), actual: results.map(\.link).joined(separator: ", "),
+                            advice: "Keep the outcome of each distinct link in a dictionary, then `links.map { ... }` in the input's order.")
+                    }
                     try requireEqual(results, expected, .result,
-                        "checkLinks must return one result per entry of links, in the same order, with the status or the failure's description")
+                        "checkLinks must return one result per entry of links, in the same order, with the status or the failure's description",
+                        advice: "A failure's outcome is `.failed(String(describing: error))`: the error's own description, not `localizedDescription`.")
                     let counts = fetches.withLock { $0 }
                     let repeated = counts.filter { $0.value > 1 }.keys.sorted()
                     try require(repeated.isEmpty, .result, "some links were fetched more than once: \(repeated.joined(separator: ", "))",
@@ -48,14 +55,21 @@ public enum Check14b: ExerciseCheck {
                     let links = (1...10).flatMap { ["http://one.test/\($0)", "http://two.test/\($0)"] }
                     let perHost = KeyedConcurrencyProbe()
                     let overlap = ctx.rendezvous("three requests at the same time", parties: 3, distinctThreads: true)
+                    let witness = ThreadWitness()
                     let results = try ctx.step("calling checkLinks(20 links on 2 hosts, perHostLimit: 2, on: a pool of 8 workers)") {
                         try impl.checkLinks(links, pool, 2) { link in
-                            perHost.measure(host(of: link)) {
+                            let server = host(of: link)
+                            return perHost.measure(server) {
+                                witness.note()
                                 overlap.arrive()
+                                // Each request lasts until a third one to its host shows up, or
+                                // for a moment: requests that may overlap do.
+                                _ = ctx.eventually(timeout: 0.05) { perHost.current(server) > 2 }
                                 return 200
                             }
                         }
                     }
+                    try requireRanOnPool(witness, pool, "a fetch")
                     try requireEqual(results.count, 20, .result, "one result per link")
                     let peaks = perHost.peaks
                     let rude = peaks.filter { $0.value > 2 }

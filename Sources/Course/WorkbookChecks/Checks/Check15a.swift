@@ -18,20 +18,27 @@ public enum Check15a: ExerciseCheck {
         [
             Scenario("returns the rendered page, or throws the render's error", async: { ctx in
                 let pool = try ctx.pool(maxWorkers: 2)
+                let witness = ThreadWitness()
                 let page = try await ctx.step("awaiting renderAsync(3)") {
-                    try await impl.renderAsync(3, pool) { "page \($0)" }
+                    try await impl.renderAsync(3, pool) { page in
+                        witness.note()
+                        return "page \(page)"
+                    }
                 }
+                try requireRanOnPool(witness, pool, "the render",
+                    advice: "Submit the render to `pool` (`pool.submit { try render(page) }`) and await its future: rendering in the async function itself occupies one of the few threads that run every task.")
                 try requireEqual(page, "page 3", .result, "renderAsync returned the wrong text")
+                let planted = PlantedError("page 4 is blank")
                 do {
                     _ = try await ctx.step("awaiting renderAsync(4) where the render throws") {
-                        try await impl.renderAsync(4, pool) { _ in throw PlantedError("page 4 is blank") }
+                        try await impl.renderAsync(4, pool) { _ in throw planted }
                     }
                     throw CheckFailure(.errors, "renderAsync returned although the render threw")
                 } catch let failure as CheckFailure {
                     throw failure
                 } catch {
-                    try require(isPlanted(error, "page 4 is blank"), .errors, "renderAsync threw a different error",
-                        expected: "PlantedError(page 4 is blank)", actual: show(error))
+                    try require(isPlanted(error, planted), .errors, "renderAsync threw a different error",
+                        expected: "\(planted)", actual: "\(show(error)) (\(type(of: error)))")
                 }
                 ctx.shutDown(pool)
             }),
@@ -41,12 +48,20 @@ public enum Check15a: ExerciseCheck {
                 let callers = 4 * ProcessInfo.processInfo.activeProcessorCount + 2
                 let pool = try ctx.pool(maxWorkers: callers)
                 let allAtOnce = ctx.rendezvous("all \(callers) renders under way at once", parties: callers, timeout: 3)
+                // Once every render is under way, they wait for one more Task to run: it can only
+                // if the waiting callers left their threads free.
+                let heartbeat = ctx.gate("the renders finish once another Task has had a thread to run on", timeout: 3)
+                let heartbeatStarted = LockedValue(false)
                 let pages = try await ctx.step("awaiting renderAsync from \(callers) tasks at once") {
                     try await withThrowingTaskGroup(of: String.self) { group in
                         for page in 0..<callers {
                             group.addTask {
                                 try await impl.renderAsync(page, pool) { page in
                                     allAtOnce.arrive()
+                                    if heartbeatStarted.withLock({ started in defer { started = true }; return !started }) {
+                                        Task.detached { heartbeat.open() }
+                                    }
+                                    heartbeat.wait()
                                     return "page \(page)"
                                 }
                             }
@@ -60,6 +75,9 @@ public enum Check15a: ExerciseCheck {
                 try require(allAtOnce.met, .promptness,
                     "the \(callers) calls could not all be under way at once: renderAsync blocks the thread it runs on while it waits",
                     advice: "Never call `result()` in async code: `try await future.value` suspends instead of blocking.")
+                try require(!heartbeat.timedOut, .promptness,
+                    "while the \(callers) calls waited, no other Task could run for \(Int(3 * ctx.timeScale)) s: the waits block the few threads that every Task shares (a detached Task is no exception)",
+                    advice: "Never call `result()` in async code, not even in a Task of its own: `try await future.value` suspends instead of blocking.")
                 ctx.shutDown(pool)
             }),
             Scenario("cancelling the caller cancels the job that has not started", timeLimit: 8, async: { ctx in
