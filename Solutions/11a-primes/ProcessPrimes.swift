@@ -2,7 +2,8 @@
 //
 // Count the primes below a limit, with the counting done in worker processes. A process pool
 // cannot run closures (a closure cannot be sent to another process); it runs registered task
-// types, whose inputs and outputs travel between processes as JSON. Three parts:
+// types, whose inputs and outputs travel between processes as bytes (the library's
+// BinaryEncoder, a compact binary Codable coder). Three parts:
 //
 //   1. `PrimeBlock` is the input of one call: the numbers `lower..<upper`. It is already
 //      `Codable`, so it can travel. Write `CountPrimesInBlock.run`: the number of primes in the

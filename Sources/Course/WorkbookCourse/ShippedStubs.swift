@@ -16,7 +16,7 @@ let shippedStubIDs: [String: String] = [
     "08a": "38e1a248071bc6e55a5e3ed571a2b407ec9a5431",
     "09a": "ced4524f8905c61cba8924b390984bd959ef4a67",
     "10a": "2097b8941b6abf565e3a61fd0d9f8beb9376840d",
-    "11a": "355e745171cfb74912f3dda990ba9aaf3725abd6",
+    "11a": "1ef1427fab67752ba846788eb82b343486eb5ce0",
     "12a": "e84a7581eb0866b1c8c5ed1bbbbb2e200bd56fa9",
     "12b": "b9837b12009e7ab26a806e3804a11836e8ddf437",
     "13a": "07c478134bc222291f32d8014f02c5dd78d5632d",
