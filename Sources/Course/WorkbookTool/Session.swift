@@ -250,7 +250,9 @@ struct Session {
 
     mutating func reset(_ exercise: Exercise, confirmed: Bool) throws -> Int32 {
         guard let original = workspace.read(exercise.originalPath) else {
-            throw InputError("the original of \(exercise.id) is missing (\(exercise.originalPath))")
+            throw InputError(
+                "the original of \(exercise.id) cannot be found: this folder is not a git clone, and "
+                    + "\(exercise.exercisePath) was changed before the workbook first ran (get a fresh copy of the file)")
         }
         if workspace.read(exercise.exercisePath) == original {
             print("\(exercise.id) is already as it was shipped: nothing to reset.")
