@@ -26,15 +26,16 @@ import Synchronization
 ///
 /// What it saves, measured (Sources/Measuring/bench/README.md, "Scaling to 16 cores"): with every
 /// idle worker spinning and every submit waking a sleeper, the pool ran a quarter as fast with 4
-/// workers as with one on 16 cores; with one watcher and claims, as fast. Four watchers rather
-/// than one: on 2 cores, `bench --suite submit --suite map --workers 2`, three alternations,
-/// submit+result 0.86-0.95x GCD against 0.67-0.81x, map 0.61-1.45x against 0.47-0.51x (not yet
-/// measured on 16 cores).
+/// workers as with one on 16 cores; with one watcher and claims, as fast (see
+/// `maximumWatchers` for how many watch on a given machine).
 struct WorkerParking {
     /// How long a watcher watches the queue before it sleeps.
     static let watchTime: Int64 = 50_000  // nanoseconds
-    /// The most workers that watch at once.
-    static let maximumWatchers = 4
+    /// The most workers that watch at once: one per four cores, at least one and at most four,
+    /// so that watchers never take the cores that the threads submitting work need. (On 2 cores,
+    /// two watchers made a `submit` → `result()` round trip take 18 µs instead of 5.5 µs in
+    /// about half the rounds of `bench --suite latency`: the submitting thread waited for a core.)
+    static let maximumWatchers = min(4, max(1, availableProcessorCount() / 4))
 
     /// Workers asleep on the pool's condition variable.
     private(set) var sleeping = 0
