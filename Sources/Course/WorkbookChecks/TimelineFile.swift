@@ -93,8 +93,11 @@ public struct TimelineFile: Codable, Sendable, Equatable {
         }
         if let note = yours.note { lines.append(wrapping.wrap(note, indent: "  ", firstIndent: "  ")) }
         lines.append(wrapping.wrap(
-            "caller is the thread that called your code; the rows below the queue are the threads (or processes)"
-                + " that ran the tasks." + (sections.count > 1 ? " Both runs are drawn on one time scale." : ""),
+            "caller is the thread that called your code; the other rows are the threads (or processes) that ran"
+                + " the tasks"
+                + (sections.contains { $0.spans.contains(where: \.cancelled) }
+                    ? ", and \(Timeline.cancelledRowName) the tasks that were cancelled before they started." : ".")
+                + (sections.count > 1 ? " Both runs are drawn on one time scale." : ""),
             indent: "  ", firstIndent: "  "))
         if solution == nil {
             lines.append(wrapping.wrap(
