@@ -177,19 +177,26 @@ let exerciseModules: [Target.Dependency] = exerciseFolders.map { .target(name: "
 package.targets += [
     .target(name: "WorkbookCourse", path: "Sources/Course/WorkbookCourse"),
     .target(name: "ExerciseKit", dependencies: ["ConcurrentFutures", "SystemPlatform"], path: "Sources/Course/ExerciseKit"),
+    // The checks draw timelines of what they saw with the lessons' drawing (LessonSupport).
     .target(
-        name: "WorkbookChecks", dependencies: ["ConcurrentFutures", "ExerciseKit", "WorkbookCourse", "SystemPlatform"],
+        name: "WorkbookChecks", dependencies: ["ConcurrentFutures", "ExerciseKit", "WorkbookCourse", "SystemPlatform", "LessonSupport"],
         path: "Sources/Course/WorkbookChecks"
     ),
     .target(
-        name: "WorkbookTool", dependencies: ["ConcurrentFutures", "WorkbookCourse", "SystemPlatform", "LessonSupport"],
+        name: "WorkbookTool", dependencies: ["ConcurrentFutures", "WorkbookCourse", "SystemPlatform", "LessonSupport", "WorkbookChecks"],
         path: "Sources/Course/WorkbookTool"
     ),
     .executableTarget(name: "workbook", dependencies: ["WorkbookTool"], path: "Sources/Course/workbook"),
+    // `check-solutions 05a`: the checks against the solution, for `workbook check 05a --timeline`,
+    // which draws the solution's run next to the learner's. Built only when that asks for it.
+    .executableTarget(
+        name: "check-solutions", dependencies: ["WorkbookChecks", "Solutions", "ConcurrentFutures"],
+        path: "Sources/Course/WorkbookRunners/solutions"
+    ),
     .target(name: "Solutions", dependencies: ["ConcurrentFutures", "ExerciseKit"], path: "Solutions"),
     .testTarget(
         name: "WorkbookTests",
-        dependencies: ["WorkbookChecks", "WorkbookCourse", "ExerciseKit", "Solutions", "WorkbookSolutionWorker"]
+        dependencies: ["WorkbookChecks", "WorkbookCourse", "ExerciseKit", "Solutions", "WorkbookSolutionWorker", "LessonSupport"]
             + exerciseModules + exercisesWithWorkerProcesses.map { .target(name: "check-" + $0) },
         // Known racy answers, whole exercise files: CI checks them with `workbook check ID --tsan`.
         exclude: ["RacyAnswers"]

@@ -75,7 +75,9 @@ struct IntegrityTests {
             #expect(Set(entries) == folders, "\(top) holds other folders than the course index lists")
         }
         let runners = try fileManager.contentsOfDirectory(atPath: WorkbookFiles.root + "/Sources/Course/WorkbookRunners")
-        #expect(Set(runners) == Set(Course.exercises.map(\.id)))
+        // One runner per exercise, and `solutions` (`check-solutions`, the checks against the
+        // solutions, which `check ID --timeline` draws next to the learner's run).
+        #expect(Set(runners) == Set(Course.exercises.map(\.id) + ["solutions"]))
         // Each exercise's own files elsewhere are named after it, and after nothing else.
         let ids = Set(Course.exercises.map(\.id))
         let named: [(folder: String, name: @Sendable (String) -> String)] = [

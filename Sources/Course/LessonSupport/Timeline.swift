@@ -11,10 +11,18 @@ public struct TimelineSpan: Sendable, Equatable {
     public var finished: ContinuousClock.Instant
     /// The task threw an error (drawn differently).
     public var failed: Bool
+    /// The task never ran: it waited in the queue from `submitted` until it was cancelled at
+    /// `started` (which is also `finished`). Drawn on the row "cancelled", as `×label` there.
+    public var cancelled: Bool
+    /// The stretches of the span in which its thread was asleep, waiting (for a future, a lock):
+    /// drawn `·` instead of `=`. The workbook's checks note them for the thread that called the
+    /// code under test.
+    public var waits: [Range<ContinuousClock.Instant>]
 
     public init(
         worker: String, label: String, submitted: ContinuousClock.Instant, started: ContinuousClock.Instant,
-        finished: ContinuousClock.Instant, failed: Bool = false
+        finished: ContinuousClock.Instant, failed: Bool = false, cancelled: Bool = false,
+        waits: [Range<ContinuousClock.Instant>] = []
     ) {
         self.worker = worker
         self.label = label
@@ -22,6 +30,8 @@ public struct TimelineSpan: Sendable, Equatable {
         self.started = started
         self.finished = finished
         self.failed = failed
+        self.cancelled = cancelled
+        self.waits = waits
     }
 
     /// Time spent waiting in the queue for a free worker.
@@ -29,10 +39,11 @@ public struct TimelineSpan: Sendable, Equatable {
     /// Time spent running.
     public var runTime: Duration { finished - started }
 
-    /// Pairs an executor's observation events into spans, one per task that started and finished
-    /// (a task cancelled before it started has no span). Labels are the submitted labels, or the
-    /// task number. Events may come in any order.
-    public static func spans(from events: [TaskEvent]) -> [TimelineSpan] {
+    /// Pairs an executor's observation events into spans, one per task that started and finished.
+    /// A task cancelled before it started has no span, unless `includingCancelled` asks for one
+    /// (`cancelled`, from its submission to its cancellation). Labels are the submitted labels,
+    /// or the task number. Events may come in any order.
+    public static func spans(from events: [TaskEvent], includingCancelled: Bool = false) -> [TimelineSpan] {
         struct Partial {
             var label: String?
             var submitted: ContinuousClock.Instant?
@@ -40,6 +51,7 @@ public struct TimelineSpan: Sendable, Equatable {
             var worker: String?
             var finished: ContinuousClock.Instant?
             var failed = false
+            var cancelled = false
         }
         var tasks: [Int: Partial] = [:]
         for event in events {
@@ -54,10 +66,16 @@ public struct TimelineSpan: Sendable, Equatable {
             case .finished(let outcome):
                 task.finished = event.time
                 if case .threw = outcome { task.failed = true }
+                if case .cancelled = outcome { task.cancelled = true }
             }
             tasks[event.taskID] = task
         }
         return tasks.sorted { $0.key < $1.key }.compactMap { id, task in
+            if includingCancelled, task.cancelled, task.started == nil, let finished = task.finished {
+                return TimelineSpan(
+                    worker: Timeline.cancelledRowName, label: task.label ?? "\(id)", submitted: task.submitted ?? finished,
+                    started: finished, finished: finished, cancelled: true)
+            }
             guard let started = task.started, let finished = task.finished, let worker = task.worker else { return nil }
             return TimelineSpan(
                 worker: worker, label: task.label ?? "\(id)", submitted: task.submitted ?? started,
@@ -70,10 +88,14 @@ public struct TimelineSpan: Sendable, Equatable {
 public struct TimelineSection: Sendable {
     public var title: String
     public var spans: [TimelineSpan]
+    /// A row drawn above the others (the thread that called the code under test, say); the
+    /// others come in natural order.
+    public var firstRow: String?
 
-    public init(_ title: String, spans: [TimelineSpan]) {
+    public init(_ title: String, spans: [TimelineSpan], firstRow: String? = nil) {
         self.title = title
         self.spans = spans
+        self.firstRow = firstRow
     }
 }
 
@@ -95,6 +117,8 @@ public struct TimelineSection: Sendable {
 public enum Timeline {
     /// Names longer than this are shortened from the left ("…Executor-0_3").
     public static let maximumRowNameWidth = 14
+    /// The row of the tasks that were cancelled in the queue and never ran.
+    public static let cancelledRowName = "cancelled"
 
     /// Prints the sections to standard output (through the lesson's presenter), sized and
     /// coloured for the terminal.
@@ -114,7 +138,7 @@ public enum Timeline {
         guard !sections.isEmpty else { return ["  (nothing ran)"] }
         let extents = sections.map(extent)
         let scale = max(extents.max() ?? .zero, .nanoseconds(1))
-        let rowNames = sections.flatMap { workers(in: $0.spans) } + ["queue"]
+        let rowNames = sections.flatMap { workers(in: $0.spans) + ($0.spans.contains(where: \.cancelled) ? [cancelledRowName] : []) } + ["queue"]
         let nameWidth = min(maximumRowNameWidth, rowNames.map(\.count).max() ?? 0)
         // The axis writes its last tick label and unit ("400 ms") past the end of the chart,
         // so the chart leaves that much room at the right to stay within `width`.
@@ -125,9 +149,10 @@ public enum Timeline {
         var lines: [String] = []
         var drawn = TimelineLegend.Drawn()
         for (section, extent) in zip(sections, extents) {
+            if let firstRow = section.firstRow { drawn.firstRows.insert(firstRow) }
             let header = section.title.isEmpty ? "" : layout.paint(section.title, .bold) + " — "
             lines.append("  " + header + layout.paint(extent.readable, .bold))
-            lines += layout.rows(for: section.spans, noting: &drawn)
+            lines += layout.rows(for: section.spans, firstRow: section.firstRow, noting: &drawn)
         }
         lines += layout.axis()
         lines += TimelineLegend(drawn: drawn, columnTime: scale / trackWidth).lines(width: width, color: color)
@@ -140,9 +165,12 @@ public enum Timeline {
         return last - first
     }
 
-    /// The distinct worker names in `spans`, in natural order ("w_2" before "w_10").
-    static func workers(in spans: [TimelineSpan]) -> [String] {
-        Array(Set(spans.map(\.worker))).sorted(by: naturalOrder)
+    /// The distinct worker names in `spans`, in natural order ("w_2" before "w_10"); `first`
+    /// leads if it is there. Cancelled tasks have no worker: they are on a row of their own.
+    static func workers(in spans: [TimelineSpan], first: String? = nil) -> [String] {
+        let names = Array(Set(spans.filter { !$0.cancelled }.map(\.worker))).sorted(by: naturalOrder)
+        guard let first, names.contains(first) else { return names }
+        return [first] + names.filter { $0 != first }
     }
 
     /// Compares names so that runs of digits compare by value: "worker_9" < "worker_10".
@@ -176,7 +204,7 @@ struct Layout {
 
     /// How a cell is painted.
     enum Ink: Equatable {
-        case none, taskA, taskB, failed, queue, label
+        case none, taskA, taskB, failed, queue, label, waiting, cancelled
     }
 
     func paint(_ text: String, _ styles: Terminal.Style...) -> String {
@@ -203,16 +231,19 @@ struct Layout {
         return "…" + (tail.isEmpty ? original : tail)
     }
 
-    /// The queue row (if anything waited long enough to see) and one row per worker. Notes in
+    /// The queue row (if anything waited long enough to see), one row per worker (`firstRow`
+    /// above the queue row), and the row of the tasks cancelled before they ran. Notes in
     /// `drawn` what ended up on the chart, for the legend.
-    func rows(for spans: [TimelineSpan], noting drawn: inout TimelineLegend.Drawn) -> [String] {
+    func rows(for spans: [TimelineSpan], firstRow: String? = nil, noting drawn: inout TimelineLegend.Drawn) -> [String] {
         let origin = spans.map(\.submitted).min()!
         var lines: [String] = []
+        let workers = Timeline.workers(in: spans, first: firstRow)
+        let leading = firstRow.map { workers.prefix(1).contains($0) } == true ? 1 : 0
         if let queue = queueCells(for: spans, origin: origin) {
             lines.append(rowPrefix(queueRowName) + draw(queue))
             drawn.queueCounts.formUnion(queue.compactMap { $0.1 == .queue ? $0.0 : nil })
         }
-        for worker in Timeline.workers(in: spans) {
+        for (index, worker) in workers.enumerated() {
             var cells = Array(repeating: (Character(" "), Ink.none), count: columns)
             let mine = spans.filter { $0.worker == worker }.sorted { $0.started < $1.started }
             var labelColumns: [Int?] = []
@@ -228,12 +259,36 @@ struct Layout {
                 } ?? false
                 drawn.spans.append(.init(worker: worker, label: intact ? span.label : nil, failed: span.failed))
             }
-            lines.append(rowPrefix(worker) + draw(cells))
+            drawn.waits = drawn.waits || cells.contains { $0.1 == .waiting }
+            let line = rowPrefix(worker) + draw(cells)
+            if index < leading { lines.insert(line, at: 0) } else { lines.append(line) }
+        }
+        let cancelled = spans.filter(\.cancelled)
+        if !cancelled.isEmpty {
+            lines.append(rowPrefix(Timeline.cancelledRowName) + draw(cancelledCells(for: cancelled, origin: origin, noting: &drawn)))
         }
         return lines
     }
 
-    /// `[label===]` across the span's columns; `x` instead of `=` if it failed; `[]` or `|` when short.
+    /// `×label` in the column where each cancelled task left the queue, or just `×` where the
+    /// label would run into the next mark. Tasks cancelled in the same column share one `×`.
+    /// The row may run into the room kept right of the chart for the axis labels.
+    private func cancelledCells(for spans: [TimelineSpan], origin: ContinuousClock.Instant, noting drawn: inout TimelineLegend.Drawn) -> [(Character, Ink)] {
+        var cells = Array(repeating: (Character(" "), Ink.none), count: columns + Layout.axisLabelRoom(scale: scale))
+        let marks = spans.map { (column: min(column($0.started - origin), columns - 1), label: $0.label) }.sorted { $0.column < $1.column }
+        for (index, mark) in marks.enumerated() {
+            if index > 0 && marks[index - 1].column == mark.column { continue }
+            let next = marks[(index + 1)...].first { $0.column > mark.column }?.column ?? cells.count
+            let text = Array("×" + mark.label)
+            let labelFits = !mark.label.isEmpty && mark.column + text.count < next
+            for (offset, glyph) in (labelFits ? text : ["×"]).enumerated() { cells[mark.column + offset] = (glyph, .cancelled) }
+            drawn.cancelled.append(labelFits ? mark.label : nil)
+        }
+        return cells
+    }
+
+    /// `[label===]` across the span's columns; `x` instead of `=` if it failed, `·` where its
+    /// thread was asleep (`waits`); `[]` or `|` when short.
     /// Returns the column of the `[` when the whole label was drawn, `nil` otherwise.
     @discardableResult
     private func drawSpan(_ span: TimelineSpan, into cells: inout [(Character, Ink)], origin: ContinuousClock.Instant, ink: Ink) -> Int? {
@@ -256,6 +311,14 @@ struct Layout {
         for (offset, glyph) in glyphs.enumerated() {
             let isLabel = labelShown && offset >= 1 && offset <= span.label.count
             cells[first + offset] = (glyph, isLabel ? (span.failed ? .failed : .label) : ink)
+        }
+        // The waits: only the fill between the brackets turns into `·`, never the label.
+        for wait in span.waits {
+            let from = max(first + 1, column(wait.lowerBound - origin))
+            let to = min(end - 1, column(wait.upperBound - origin))
+            for index in stride(from: from, to: to, by: 1) where cells[index].0 == fill {
+                cells[index] = ("·", .waiting)
+            }
         }
         return labelShown ? first : nil
     }
@@ -289,6 +352,8 @@ struct Layout {
             case .failed: text += paint(run, .red, .bold)
             case .queue: text += paint(run, .yellow)
             case .label: text += paint(run, .bold)
+            case .waiting: text += paint(run, .dim)
+            case .cancelled: text += paint(run, .magenta)
             }
             run = ""
         }

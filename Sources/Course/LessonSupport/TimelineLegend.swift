@@ -23,6 +23,12 @@ struct TimelineLegend {
         var spans: [Span] = []
         /// The characters drawn on the queue rows ("1"..."9", "+").
         var queueCounts: Set<Character> = []
+        /// Some span shows its thread asleep (`·`).
+        var waits = false
+        /// One entry per `×` on the cancelled rows: the label drawn after it, if it fitted.
+        var cancelled: [String?] = []
+        /// The rows drawn first (`TimelineSection.firstRow`): the caller's, not the workers'.
+        var firstRows: Set<String> = []
     }
 
     let drawn: Drawn
@@ -37,7 +43,7 @@ struct TimelineLegend {
     /// possible. `nil` when no label fitted anywhere.
     var runningExample: Drawn.Span? {
         let labelled = drawn.spans.filter { $0.label != nil && !$0.failed }
-        return labelled.first { $0.worker != Self.callerRow } ?? labelled.first
+        return labelled.first { $0.worker != Self.callerRow && !drawn.firstRows.contains($0.worker) } ?? labelled.first
     }
 
     /// A failed task, as drawn, with its label if it fitted. `nil` when nothing failed.
@@ -77,13 +83,22 @@ struct TimelineLegend {
                 : "on the queue row: \(count) task\(count == "1" ? "" : "s") waiting to start"
             items.append((String(count), meaning))
         }
+        if drawn.waits {
+            items.append(("·", "asleep, waiting (for a result, a lock)"))
+        }
+        if let label = drawn.cancelled.first(where: { $0 != nil }) ?? nil {
+            items.append(("×" + label, Self.name(label) + " cancelled in the queue: it never ran"))
+        } else if !drawn.cancelled.isEmpty {
+            items.append(("×", "a task cancelled in the queue: it never ran"))
+        }
         return items
     }
 
     /// The legend wrapped to `width`, the time a column covers last.
     func lines(width: Int, color: Bool) -> [String] {
         var painted = items.map { symbol, meaning in
-            let styles: [Terminal.Style] = symbol.hasSuffix("xxx]") ? [.red, .bold] : symbol.hasPrefix("[") ? [.cyan] : [.yellow]
+            let styles: [Terminal.Style] = symbol.hasSuffix("xxx]") ? [.red, .bold] : symbol.hasPrefix("[") ? [.cyan]
+                : symbol == "·" ? [.dim] : symbol.hasPrefix("×") ? [.magenta] : [.yellow]
             return Terminal.paint(symbol, styles, enabled: color) + " " + meaning
         }
         painted.append("1 column ≈ " + columnTime.readable)

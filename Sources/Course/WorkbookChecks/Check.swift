@@ -15,6 +15,21 @@ public protocol ExerciseCheck {
     /// "05a"
     static var exerciseID: String { get }
     static func scenarios(_ implementation: Implementation) -> [Scenario]
+    /// The scenario that `workbook check ID --timeline` draws: the first, unless a check says
+    /// otherwise (or that it has none, and why).
+    static var timeline: TimelineChoice { get }
+}
+
+extension ExerciseCheck {
+    public static var timeline: TimelineChoice { .scenario(0) }
+}
+
+/// Which scenario of a check `workbook check ID --timeline` draws.
+public enum TimelineChoice: Sendable, Equatable {
+    /// The scenario at this index; `note` says how to read its rows, where that is not plain.
+    case scenario(Int, note: String? = nil)
+    /// None: what the exercise does cannot be drawn thread by thread, for the reason given.
+    case none(because: String)
 }
 
 /// The scenarios of one exercise, ready to run against one implementation: what a runner or a
@@ -24,16 +39,30 @@ public struct PreparedCheck: Sendable {
     public let scenarios: [Scenario]
     /// The module under test ("Exercise05a" or "Solutions"), to notice `todo` markers.
     public let module: String
+    /// The scenario that `--timeline` draws.
+    public let timeline: TimelineChoice
 
-    public init(exerciseID: String, scenarios: [Scenario], module: String) {
-        (self.exerciseID, self.scenarios, self.module) = (exerciseID, scenarios, module)
+    public init(exerciseID: String, scenarios: [Scenario], module: String, timeline: TimelineChoice = .scenario(0)) {
+        (self.exerciseID, self.scenarios, self.module, self.timeline) = (exerciseID, scenarios, module, timeline)
+    }
+
+    /// How to read the rows of the timeline scenario, if the check says.
+    public var timelineNote: String? {
+        if case .scenario(_, let note) = timeline { return note }
+        return nil
+    }
+
+    /// The index of the scenario `--timeline` draws, if there is one.
+    public var timelineScenario: Int? {
+        if case .scenario(let index, _) = timeline, scenarios.indices.contains(index) { return index }
+        return nil
     }
 }
 
 extension ExerciseCheck {
     /// The checks of this exercise against `implementation`, which lives in `module`.
     public static func prepare(_ implementation: Implementation, module: String) -> PreparedCheck {
-        PreparedCheck(exerciseID: exerciseID, scenarios: scenarios(implementation), module: module)
+        PreparedCheck(exerciseID: exerciseID, scenarios: scenarios(implementation), module: module, timeline: timeline)
     }
 }
 

@@ -24,8 +24,15 @@ public final class CheckContext: Sendable {
         var temporaryDirectories: [String] = []
         var step: String?
         var callerThread: UInt64?
+        var isAsync = false
         var startedAt = ContinuousClock.now
         var extraThreadPrefixes: [String] = []
+        /// For the timeline: the calls and the instrumented work so far (the pools' tasks are
+        /// in their recorders), how deep in `step` the scenario is, the threads seen by number.
+        var recording = ScenarioRecording()
+        var watchedRecorders: [TaskEventRecorder] = []
+        var stepDepth = 0
+        var threadNumbers: [UInt64: Int] = [:]
     }
 
     private let state = LockedValue(State())
@@ -55,6 +62,12 @@ public final class CheckContext: Sendable {
         let result = try body(pool)
         shutDown(pool)
         return result
+    }
+
+    /// Draws the tasks of an executor the check made itself (a process pool) on the timeline,
+    /// from the recorder that is its observer.
+    public func watch(_ recorder: TaskEventRecorder) {
+        state.withLock { $0.watchedRecorders.append(recorder) }
     }
 
     /// The events the pool made by `pool(maxWorkers:)` reported so far.
@@ -107,23 +120,119 @@ public final class CheckContext: Sendable {
 
     /// Names what the scenario is doing now, for the watchdog's explanation:
     /// `try ctx.step("calling firstGoodAnswer") { try impl.firstGoodAnswer(...) }`.
+    /// The scenario's timeline draws the step on the caller's row, labelled with the function
+    /// it calls ("firstGoodAnswer"), `·` where the thread was asleep in it.
     public func step<T>(_ description: String, _ body: () throws -> T) rethrows -> T {
-        state.withLock { $0.step = description }
-        defer { state.withLock { $0.step = nil } }
+        let call = beginStep(description, recorded: true)
+        defer { endStep(call) }
         return try body()
     }
 
     public func step<T>(_ description: String, _ body: () async throws -> T) async rethrows -> T {
-        state.withLock { $0.step = description }
-        defer { state.withLock { $0.step = nil } }
+        let call = beginStep(description, recorded: true)
+        defer { endStep(call) }
         return try await body()
     }
 
     /// Shuts `pool` down, waiting for its tasks: the watchdog stops the scenario if a task of the
-    /// implementation never ends.
+    /// implementation never ends. (Not a call of the code under test: not on the timeline.)
     public func shutDown(_ pool: ThreadPoolExecutor) {
-        step("shutting the check's pool down after your code returned (waiting for its tasks to end)") {
-            pool.shutdown(wait: true)
+        let call = beginStep("shutting the check's pool down after your code returned (waiting for its tasks to end)", recorded: false)
+        defer { endStep(call) }
+        pool.shutdown(wait: true)
+    }
+
+    /// A step under way, for the timeline: nil when it is not drawn (a step inside a step, a
+    /// step on another thread than the scenario's).
+    private struct OpenCall {
+        let label: String
+        let started: ContinuousClock.Instant
+        let sampler: SleepSampler?
+    }
+
+    private func beginStep(_ description: String, recorded: Bool) -> OpenCall? {
+        let thread = currentThreadID()
+        let (drawn, caller, isAsync) = state.withLock { state in
+            state.step = description
+            state.stepDepth += 1
+            // An async scenario hops between threads: its steps are drawn, its sleep is not.
+            let onScenarioThread = state.isAsync || state.callerThread == thread
+            return (recorded && state.stepDepth == 1 && onScenarioThread, state.callerThread, state.isAsync)
+        }
+        guard drawn else { return nil }
+        let sampler = isAsync ? nil : caller.map { SleepSampler(watching: $0) }
+        return OpenCall(label: ScenarioRecording.callLabel(description), started: .now, sampler: sampler)
+    }
+
+    private func endStep(_ call: OpenCall?) {
+        let finished = ContinuousClock.now
+        let waits = call?.sampler?.stop() ?? []
+        state.withLock { state in
+            state.step = nil
+            state.stepDepth -= 1
+            if let call {
+                state.recording.calls.append(.init(label: call.label, started: call.started, finished: finished, waits: waits))
+            }
+        }
+    }
+
+    /// Runs `body` (instrumented work the check hands to the code under test) and notes it for
+    /// the timeline, on the row of the thread it runs on: a pool worker's name, or "thread 2".
+    /// For pools the check does not make itself (the exercise's own), whose observer it cannot
+    /// set: `readFile: { path in try ctx.recordWork(name(path)) { try read(path) } }`.
+    public func recordWork<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
+        let row = ThreadPoolExecutor.currentWorkerName ?? threadRow(currentThreadID())
+        let started = ContinuousClock.now
+        var failed = true
+        defer {
+            let work = ScenarioRecording.Work(row: row, label: label, started: started, finished: .now, failed: failed)
+            state.withLock { $0.recording.work.append(work) }
+        }
+        let result = try body()
+        failed = false
+        return result
+    }
+
+    /// Names the pool task that runs this call of an instrumented function, for the timeline:
+    /// `{ replica in ctx.labelTask(replica); ... }` draws that task as `[r2===]`, not `[3===]`.
+    public func labelTask(_ label: String) {
+        guard let worker = ThreadPoolExecutor.currentWorkerName else { return }
+        let now = ContinuousClock.now
+        let mark = ScenarioRecording.Work(row: worker, label: label, started: now, finished: now, failed: false, isLabel: true)
+        state.withLock { $0.recording.work.append(mark) }
+    }
+
+    /// `recordWork` for async work (the child tasks of a task group), which has no thread of
+    /// its own: it is drawn on lanes, one piece of work at a time on each.
+    public func recordWork<T>(_ label: String, _ body: () async throws -> T) async rethrows -> T {
+        let started = ContinuousClock.now
+        var failed = true
+        defer {
+            let work = ScenarioRecording.Work(row: nil, label: label, started: started, finished: .now, failed: failed)
+            state.withLock { $0.recording.work.append(work) }
+        }
+        let result = try await body()
+        failed = false
+        return result
+    }
+
+    /// "thread 1", "thread 2", ...: threads that are not pool workers, numbered as they show up;
+    /// "caller" for the scenario's own thread (the code under test did the work itself).
+    private func threadRow(_ thread: UInt64) -> String {
+        state.withLock { state in
+            if thread == state.callerThread && !state.isAsync { return ScenarioRecording.callerRow }
+            let number = state.threadNumbers[thread] ?? (state.threadNumbers.count + 1)
+            state.threadNumbers[thread] = number
+            return "thread \(number)"
+        }
+    }
+
+    /// What the scenario saw so far, for its timeline.
+    public var recording: ScenarioRecording {
+        state.withLock { state in
+            var recording = state.recording
+            recording.poolEvents = state.pools.map(\.recorder.events) + state.watchedRecorders.map(\.events)
+            return recording
         }
     }
 
@@ -183,9 +292,10 @@ public final class CheckContext: Sendable {
 
     // MARK: For the harness
 
-    func scenarioStarted() {
+    func scenarioStarted(isAsync: Bool = false) {
         state.withLock {
             $0.callerThread = currentThreadID()
+            $0.isAsync = isAsync
             $0.startedAt = .now
         }
     }

@@ -14,11 +14,16 @@ public enum CheckHarness {
     ///   - sourceText: the source file under test, for scenarios that read it.
     ///   - stopAtFirstProblem: stop after the first scenario that does not pass (the one whose
     ///     details a learner reads first); the integrity tests use it to save time.
+    ///   - style: how to draw the compact timeline under a failure of a concurrency property
+    ///     (colours, width).
+    ///   - recorded: hears what each scenario saw (its index and recording), for its timeline.
     public static func run(
         _ check: PreparedCheck,
         sourceText: String?,
         timeScale: Double = processTimeScale,
         stopAtFirstProblem: Bool = false,
+        style: TextStyle = .timeline,
+        recorded: (Int, ScenarioRecording) -> Void = { _, _ in },
         emit: (RunnerEvent) -> Void = { _ in }
     ) -> [RunnerEvent] {
         emit(RunnerEvent(kind: .begin, exercise: check.exerciseID, scenarios: check.scenarios.map(\.name)))
@@ -26,7 +31,8 @@ public enum CheckHarness {
         for (index, scenario) in check.scenarios.enumerated() {
             emit(RunnerEvent(kind: .start, index: index))
             let context = CheckContext(exerciseID: check.exerciseID, sourceText: sourceText, timeScale: timeScale)
-            let result = runScenario(scenario, index: index, context: context, module: check.module)
+            let (result, recording) = runScenario(scenario, index: index, context: context, module: check.module, style: style)
+            recorded(index, recording)
             results.append(result)
             emit(result)
             if result.status == .timedOut || (stopAtFirstProblem && result.status != .passed) { break }
@@ -40,16 +46,28 @@ public enum CheckHarness {
     public static func run(
         _ check: PreparedCheck, sourceText: String?, timeScale: Double = processTimeScale, stopAtFirstProblem: Bool = false
     ) async -> [RunnerEvent] {
+        await runRecording(check, sourceText: sourceText, timeScale: timeScale, stopAtFirstProblem: stopAtFirstProblem).events
+    }
+
+    /// `run` for async callers, with what every scenario saw, by index.
+    public static func runRecording(
+        _ check: PreparedCheck, sourceText: String?, timeScale: Double = processTimeScale, stopAtFirstProblem: Bool = false
+    ) async -> (events: [RunnerEvent], recordings: [Int: ScenarioRecording]) {
         await withCheckedContinuation { continuation in
             let thread = Thread {
-                continuation.resume(returning: run(check, sourceText: sourceText, timeScale: timeScale, stopAtFirstProblem: stopAtFirstProblem))
+                var recordings: [Int: ScenarioRecording] = [:]
+                let events = run(check, sourceText: sourceText, timeScale: timeScale, stopAtFirstProblem: stopAtFirstProblem,
+                                 recorded: { recordings[$0] = $1 })
+                continuation.resume(returning: (events, recordings))
             }
             thread.stackSize = 1 << 20
             thread.start()
         }
     }
 
-    static func runScenario(_ scenario: Scenario, index: Int, context: CheckContext, module: String) -> RunnerEvent {
+    static func runScenario(
+        _ scenario: Scenario, index: Int, context: CheckContext, module: String, style: TextStyle
+    ) -> (RunnerEvent, ScenarioRecording) {
         let markersBefore = UnfinishedMarkers.count
         let outcome = LockedValue<Result<Void, any Error>?>(nil)
         let finished = DispatchSemaphore(value: 0)
@@ -63,7 +81,7 @@ public enum CheckHarness {
         switch scenario.body {
         case .blocking(let body):
             let thread = Thread {
-                context.scenarioStarted()
+                context.scenarioStarted(isAsync: false)
                 begun.signal()
                 let result = Result { try body(context) }
                 outcome.withLock { $0 = result }
@@ -73,7 +91,7 @@ public enum CheckHarness {
             thread.start()
         case .async(let body):
             Task.detached {
-                context.scenarioStarted()
+                context.scenarioStarted(isAsync: true)
                 begun.signal()
                 let result: Result<Void, any Error>
                 do { try await body(context); result = .success(()) } catch { result = .failure(error) }
@@ -88,18 +106,26 @@ public enum CheckHarness {
         let seconds = { (ContinuousClock.now - started).seconds }
         if finished.wait(timeout: .now() + limit) == .timedOut {
             let stoppedAfter = seconds()
+            let recording = context.recording
             let explanation = explainAndCleanUp(context, after: stoppedAfter)
-            return RunnerEvent(
+            return (RunnerEvent(
                 kind: .result, index: index, status: .timedOut, property: .timeLimit,
                 message: "did not finish within \(String(format: "%.0f", limit)) s: stopped by the watchdog",
                 advice: "The usual causes: a task that waits for another task of the same full pool, a lock "
                     + "taken twice by one thread, a wait without a time-out, a loop that never ends.",
-                explanation: explanation, seconds: stoppedAfter)
+                explanation: explanation, seconds: stoppedAfter), recording)
         }
+        // Before cleaning up, which cancels what is still queued: those cancellations are the
+        // check's, not the code's.
+        let recording = context.recording
         cleanUp(context)
         let markers = UnfinishedMarkers.reached(since: markersBefore, inModule: module)
         let result = outcome.withLock { $0 } ?? .success(())
-        return classify(result, markers: markers, index: index, seconds: seconds())
+        var event = classify(result, markers: markers, index: index, seconds: seconds())
+        if event.status == .failed, let property = event.property {
+            event.timeline = FailureTimeline.lines(for: property, recording: recording, width: style.width, color: style.colors)
+        }
+        return (event, recording)
     }
 
     /// Cleans up after a scenario on a thread of its own, waiting for it a little at most.

@@ -95,13 +95,16 @@ public struct RunnerEvent: Codable, Sendable, Equatable {
     public var advice: String?
     /// For a timed-out scenario: what the pools and threads were doing when it was stopped.
     public var explanation: String?
+    /// For a failed concurrency property: a compact timeline of what the code did, already
+    /// drawn (at most 12 lines, the last one saying what it shows), printed as it is.
+    public var timeline: [String]?
     public var seconds: Double?
 
     public init(
         kind: Kind, exercise: String? = nil, scenarios: [String]? = nil, index: Int? = nil,
         status: ScenarioStatus? = nil, property: CheckProperty? = nil, message: String? = nil,
         expected: String? = nil, actual: String? = nil, advice: String? = nil,
-        explanation: String? = nil, seconds: Double? = nil
+        explanation: String? = nil, timeline: [String]? = nil, seconds: Double? = nil
     ) {
         self.kind = kind
         self.exercise = exercise
@@ -114,6 +117,7 @@ public struct RunnerEvent: Codable, Sendable, Equatable {
         self.actual = actual
         self.advice = advice
         self.explanation = explanation
+        self.timeline = timeline
         self.seconds = seconds
     }
 }

@@ -118,6 +118,8 @@ public enum Feedback {
                 lines.append(style.wrap(String(line), indent: "      "))
             }
         }
+        // A drawing: its columns line up only as it was drawn, so it is never wrapped.
+        if let timeline = problem.timeline { lines += timeline.map { "  " + $0 } }
         if let advice = problem.advice { lines.append(style.wrap(style.cyan("→ ") + advice, indent: "      ")) }
         return lines.joined(separator: "\n")
     }

@@ -85,6 +85,9 @@ struct Checker {
     let workspace: Workspace
     /// More `swift build` arguments, such as `--sanitize=thread` (ThreadSanitizerCheck.swift).
     var buildArguments: [String] = []
+    /// More arguments for the runner: how to draw a failure's timeline (`--color`, `--width`),
+    /// where to write the timeline scenario's (`--timeline FILE`, TimelineCheck.swift).
+    var runnerArguments: [String] = []
 
     /// `swift build --product check-05a`: compiles the exercise and nothing it does not need.
     func build(_ exercise: Exercise) throws -> (ok: Bool, diagnostics: String, seconds: Double) {
@@ -104,7 +107,7 @@ struct Checker {
         defer { try? FileManager.default.removeItem(atPath: reportPath) }
         let finished = try runProgram(workspace.productsDirectory + "/" + exercise.runner, [
             "--report", reportPath, "--source", workspace.path(exercise.exercisePath),
-        ], directory: workspace.root, timeout: 180)
+        ] + runnerArguments, directory: workspace.root, timeout: 180)
         let events = ((try? String(contentsOfFile: reportPath, encoding: .utf8)) ?? "")
             .split(separator: "\n")
             .compactMap { try? JSONDecoder().decode(RunnerEvent.self, from: Data($0.utf8)) }

@@ -87,20 +87,30 @@ struct Session {
 
     // MARK: Checking
 
-    mutating func check(_ exercise: Exercise) throws -> Int32 {
+    /// Checks `exercise` and prints the feedback; with `timeline`, then the timeline of the
+    /// check's main scenario (TimelineCheck.swift).
+    mutating func check(_ exercise: Exercise, timeline: Bool = false) throws -> Int32 {
         let lesson = Course.lesson(exercise.lesson)
         print(style.bold("\(exercise.id) \(exercise.title)") + style.dim("   lesson \(twoDigitNumber(exercise.lesson)): \(lesson?.title ?? "")"))
         print(style.dim("   \(exercise.exercisePath)"))
-        let outcome = try runCheck(exercise)
+        let timelinePath = timeline ? TimelineCheck.temporaryPath(exercise, "yours") : nil
+        defer { if let timelinePath { try? FileManager.default.removeItem(atPath: timelinePath) } }
+        let outcome = try runCheck(exercise, timelinePath: timelinePath)
         print(render(outcome, for: exercise))
+        if let timelinePath {
+            print("")
+            print(try TimelineCheck(workspace: workspace, style: style).render(exercise, outcome: outcome, yoursAt: timelinePath,
+                                                                            passedOnce: store.state[exercise.id].firstPassedAt != nil))
+        }
         printRoomNote()
         return outcome.passed ? 0 : 1
     }
 
     /// Builds and runs the checks, and notes the result in the progress file.
-    mutating func runCheck(_ exercise: Exercise) throws -> CheckOutcome {
+    mutating func runCheck(_ exercise: Exercise, timelinePath: String? = nil) throws -> CheckOutcome {
         let fingerprint = workspace.fingerprint(of: exercise)
-        let outcome = try Checker(workspace: workspace).check(exercise)
+        let arguments = TimelineCheck.drawingArguments(style) + (timelinePath.map { ["--timeline", $0] } ?? [])
+        let outcome = try Checker(workspace: workspace, runnerArguments: arguments).check(exercise)
         store.recordCheck(of: exercise, passed: outcome.passed, failedProperty: outcome.failedProperty, fingerprint: fingerprint)
         if store.state.current == nil { store.state.current = exercise.id }
         try store.save()

@@ -20,7 +20,8 @@ extension Session {
         let sanitized = Workspace(
             root: workspace.root, scratchPath: scratch, configuration: "debug",
             productsDirectory: scratch + "/debug", progressFile: workspace.progressFile)
-        let outcome = try Checker(workspace: sanitized, buildArguments: ["--sanitize=thread"]).check(exercise)
+        let outcome = try Checker(workspace: sanitized, buildArguments: ["--sanitize=thread"],
+                                  runnerArguments: TimelineCheck.drawingArguments(style)).check(exercise)
         guard case .ran(let summary, let crash, let printed) = outcome else {
             print(render(outcome, for: exercise))
             return 1

@@ -13,6 +13,9 @@ public enum WorkbookTool {
           check all                 check every exercise you have started; exit status 0 only
                                     when every exercise of the course passes
           check [ID] --tsan         the same, built with ThreadSanitizer: finds data races
+          check [ID] --timeline     the same, then a picture of what your code did in the
+                                    check's main scenario: each worker's tasks, the waits, the
+                                    cancellations; next to the solution's, once yours passes
           watch [ID]                check again each time you save the file; keys: type n (next),
                                     h (hint), c (check now), l (list) or q (quit), then Enter
           hint [ID]                 the next hint: a nudge, then the API, then nearly the answer
@@ -92,6 +95,7 @@ public enum WorkbookTool {
         case .check(.one(let id)): return try session.check(Course.exercise(id)!)
         case .check(.all): return try session.checkAll()
         case .checkWithThreadSanitizer(let id): return try session.checkWithThreadSanitizer(id.flatMap(Course.exercise) ?? session.store.current)
+        case .checkWithTimeline(let id): return try session.check(id.flatMap(Course.exercise) ?? session.store.current, timeline: true)
         case .watch(let id): try session.watch(id.flatMap(Course.exercise) ?? session.store.current)
         case .hint(let id): try session.hint(id.flatMap(Course.exercise) ?? session.store.current)
         case .next: try session.moveToNext()
@@ -170,6 +174,7 @@ enum Command: Equatable {
     case list(markdown: Bool)
     case check(Target)
     case checkWithThreadSanitizer(String?)
+    case checkWithTimeline(String?)
     case watch(String?)
     case hint(String?)
     case next
@@ -232,7 +237,15 @@ enum Command: Equatable {
             _ = try words(0)
             return .list(markdown: markdown)
         case "check":
-            if flag("--tsan") { return .checkWithThreadSanitizer(try optionalExercise()) }
+            let timeline = flag("--timeline")
+            if flag("--tsan") {
+                if timeline { throw UsageError("check: --tsan and --timeline do not go together; run one, then the other") }
+                return .checkWithThreadSanitizer(try optionalExercise())
+            }
+            if timeline {
+                if rest == ["all"] { throw UsageError("check --timeline draws one exercise: give its id (check 05a --timeline), or none for the current one") }
+                return .checkWithTimeline(try optionalExercise())
+            }
             guard let word = try words(1).first else { return .check(.current) }
             return word == "all" ? .check(.all) : .check(.one(try exerciseID(word)))
         case "watch":

@@ -53,6 +53,7 @@ public enum Check02a: ExerciseCheck {
                 let fetches = EventLog()
                 let text = try ctx.step("calling fetchBoth(\"/news\", \"/weather\", on: a pool of 4 workers)") {
                     try impl.fetchBoth("/news", "/weather", pool) { path in
+                        ctx.labelTask(path)
                         witness.note()
                         fetches.record(path)
                         overlap.arrive()
@@ -113,6 +114,7 @@ public enum Check02a: ExerciseCheck {
                         Thread {
                             do {
                                 let text = try impl.fetchBoth("/\(name)1", "/\(name)2", pool) { path in
+                                    ctx.labelTask(path)
                                     allFour.arrive()
                                     return "<page \(path)>"
                                 }

@@ -31,6 +31,7 @@ public enum Check02b: ExerciseCheck {
                     let orders = [3, 1, 4, 1, 5]
                     let receipts = try ctx.step("calling submitOrders(\(orders), on: a pool of 2 workers)") {
                         try impl.submitOrders(orders, pool) { order in
+                            ctx.labelTask("o\(order)")
                             witness.note()
                             held.wait()
                             priced.record("\(order)")

@@ -22,6 +22,7 @@ public enum Check03a: ExerciseCheck {
                     let delivered = EventLog()
                     try ctx.step("calling renderInOrder([1, 2, 3, 4, 5, 6], on: a pool of 4 workers)") {
                         try impl.renderInOrder([1, 2, 3, 4, 5, 6], pool, { page in
+                            ctx.labelTask("p\(page)")
                             if page == 1 { pageOneHeld.wait() }
                             rendered.record("\(page)")
                             if rendered.contains("2") && rendered.contains("3") { pageOneHeld.open() }
@@ -42,6 +43,7 @@ public enum Check03a: ExerciseCheck {
                     let delivered = EventLog()
                     try ctx.step("calling renderInOrder([1, 2, 3, 4]) where page 4 waits until page 1 is delivered") {
                         try impl.renderInOrder([1, 2, 3, 4], pool, { page in
+                            ctx.labelTask("p\(page)")
                             if page == 4 { lastPageHeld.wait() }
                             return "text of page \(page)"
                         }, { page, text in
@@ -63,7 +65,8 @@ public enum Check03a: ExerciseCheck {
                     var delivered: [Int] = []
                     try ctx.step("calling renderInOrder(1...9, on: a pool of 3 workers)") {
                         try impl.renderInOrder(Array(1...9), pool, { page in
-                            probe.measure {
+                            ctx.labelTask("p\(page)")
+                            return probe.measure {
                                 witness.note()
                                 overlap.arrive()
                                 return "text of page \(page)"

@@ -41,6 +41,7 @@ public enum Check04a: ExerciseCheck {
                     let downloads = EventLog()
                     let fastest = try ctx.step("calling raceMirrors([a, b, c, d]) where they finish in the order c, a, d, b") {
                         try impl.raceMirrors(["a", "b", "c", "d"], pool, { mirror in
+                            ctx.labelTask(mirror)
                             witness.note()
                             downloads.record(mirror)
                             switch mirror {

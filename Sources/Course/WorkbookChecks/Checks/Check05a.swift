@@ -60,6 +60,7 @@ public enum Check05a: ExerciseCheck {
                 let witness = ThreadWitness()
                 let answer = try ctx.step("calling firstGoodAnswer(from: [r0, r1, r2, r3, r4], on: a pool of 2 workers)") {
                     try impl.firstGoodAnswer(["r0", "r1", "r2", "r3", "r4"], pool) { replica in
+                        ctx.labelTask(replica)
                         witness.note()
                         queried.record(replica)
                         switch replica {

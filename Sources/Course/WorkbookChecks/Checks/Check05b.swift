@@ -14,6 +14,8 @@ public enum Check05b: ExerciseCheck {
     }
 
     public static let exerciseID = "05b"
+    /// The failure, the queued jobs cancelled, the slow ones left running: all on one picture.
+    public static let timeline = TimelineChoice.scenario(1)
 
     public static func scenarios(_ impl: Implementation) -> [Scenario] {
         [
@@ -24,6 +26,7 @@ public enum Check05b: ExerciseCheck {
                     let jobs = [7, 3, 9, 1, 3, 8, 2, 6]
                     let results = try ctx.step("calling runAllOrFailFast(\(jobs), on: a pool of 3 workers)") {
                         try impl.runAllOrFailFast(jobs, pool) { job in
+                            ctx.labelTask("j\(job)")
                             witness.note()
                             overlap.arrive()
                             return job * job
@@ -47,6 +50,7 @@ public enum Check05b: ExerciseCheck {
                 let error = try ctx.step("calling runAllOrFailFast([20, 21, 22, 23, 24, 25], on: a pool of 2 workers) where job 21 fails") {
                     try requireThrows(.errors, "runAllOrFailFast returned although job 21 failed") {
                         try impl.runAllOrFailFast([20, 21, 22, 23, 24, 25], pool) { job in
+                            ctx.labelTask("j\(job)")
                             ran.record("\(job)")
                             if job == 21 { throw planted }
                             if job == 20 || job == 22 { slow.wait() }

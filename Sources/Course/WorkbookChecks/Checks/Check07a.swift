@@ -78,6 +78,7 @@ public enum Check07a: ExerciseCheck {
                     ctx.whenCallerWaits { held.open() }
                     let report = try ctx.step("calling parseAll(\(lines), on: a pool of 4 workers) where \"x1\" fails last") {
                         try impl.parseAll(lines, pool) { line in
+                            ctx.labelTask("l\(lines.firstIndex(of: line) ?? 0)")
                             if line == "x1" { held.wait() }
                             return try parser.parse(line)
                         }
@@ -105,7 +106,8 @@ public enum Check07a: ExerciseCheck {
                     let parser = Parser()
                     let report = try ctx.step("calling parseAll(12 lines, on: a pool of 3 workers)") {
                         try impl.parseAll(lines, pool) { line in
-                            try probe.measure {
+                            ctx.labelTask("l\(line)")
+                            return try probe.measure {
                                 witness.note()
                                 overlap.arrive()
                                 return try parser.parse(line)

@@ -35,6 +35,7 @@ public enum Check08a: ExerciseCheck {
                 let started = ContinuousClock.now
                 let report = try ctx.step("calling fetchAll([u0, ..., u9], deadline: \(deadline), on: 3 workers) where u1, u4, u5 are slow and u3 fails") {
                     try impl.fetchAll(urls, pool, deadline) { url in
+                        ctx.labelTask(url)
                         witness.note()
                         fetched.record(url)
                         if returned.withLock({ $0 }) { startedLate.record(url) }

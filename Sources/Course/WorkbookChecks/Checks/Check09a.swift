@@ -34,7 +34,10 @@ public enum Check09a: ExerciseCheck {
                 let found = try ctx.step("calling findFirst(in: 4 shards of 1,000 items, on: a pool of 2 workers), target at shard 0, index 10") {
                     try impl.findFirst(shards(4, size: 1000), pool) { item in
                         let (shard, index) = (item / 1_000_000, item % 1_000_000)
-                        if index == 0 { witness.note() }
+                        if index == 0 {
+                            ctx.labelTask("s\(shard)")
+                            witness.note()
+                        }
                         testsPerShard.withLock { $0[shard, default: 0] += 1 }
                         if released.withLock({ $0 }) { testsAfterRelease.withLock { $0[shard, default: 0] += 1 } }
                         if index == 0 && shard < 2 { overlap.arrive() }

@@ -12,6 +12,8 @@ public enum Check10a: ExerciseCheck {
     }
 
     public static let exerciseID = "10a"
+    /// The jobs on the service's own workers.
+    public static let timeline = TimelineChoice.scenario(1)
 
     /// Runs `body` on a thread of its own and records in `log` when it starts and ends; returns
     /// the thread's id once it has started.
@@ -88,10 +90,13 @@ public enum Check10a: ExerciseCheck {
                 let overlap = ctx.rendezvous("two jobs running at the same time")
                 let service = try ctx.step("creating ResizeService(name: \"\(name)\", maxWorkers: 2)") {
                     try impl.serviceType.init(name: name, maxWorkers: 2, warmUp: {}, resize: { image in
-                        probe.measure {
-                            witness.note()
-                            overlap.arrive()
-                            return image * 2
+                        // The service's pool is its own: the timeline sees the jobs, not its tasks.
+                        ctx.recordWork("i\(image)") {
+                            probe.measure {
+                                witness.note()
+                                overlap.arrive()
+                                return image * 2
+                            }
                         }
                     })
                 }

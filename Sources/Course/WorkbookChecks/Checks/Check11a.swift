@@ -24,6 +24,8 @@ public enum Check11a: ExerciseCheck {
     }
 
     public static let exerciseID = "11a"
+    /// The blocks on the worker processes (rows "pid 12345").
+    public static let timeline = TimelineChoice.scenario(1)
 
     static func primes(below limit: Int) -> Int { (0..<max(0, limit)).count(where: isPrime) }
 
@@ -33,6 +35,7 @@ public enum Check11a: ExerciseCheck {
         let recorder = TaskEventRecorder()
         let pool = try ProcessPoolExecutor(
             tasks: impl.tasks, maxWorkers: 2, executable: impl.worker, observer: recorder.record)
+        ctx.watch(recorder)
         defer { pool.shutdown(wait: false, cancelFutures: true) }
         let count = try ctx.step("calling countPrimes(below: \(limit), blockSize: \(blockSize), on: a pool of 2 worker processes)") {
             try impl.countPrimes(limit, blockSize, pool)

@@ -33,11 +33,13 @@ public enum Check12a: ExerciseCheck {
                     let indexed = EventLog()
                     let results = try ctx.step("calling runPipeline(6 documents, on: a pool of 2 workers)") {
                         try impl.runPipeline(documents, pool, { document in
+                            ctx.labelTask(document)
                             parseWitness.note()
                             parsed.record(document)
                             overlap.arrive()
                             return words(document)
                         }, { words in
+                            ctx.labelTask("i:" + (words.first ?? ""))
                             indexWitness.note()
                             indexed.record(words.first ?? "")
                             return words.count * 10

@@ -18,6 +18,8 @@ public enum Check12b: ExerciseCheck {
     }
 
     public static let exerciseID = "12b"
+    /// The first scenario reads the code; the second serves the requests.
+    public static let timeline = TimelineChoice.scenario(1)
 
     /// The source without its comments (the stub's comments mention `@unchecked`).
     static func code(_ source: String) -> String {

@@ -30,6 +30,8 @@ public enum Check14a: ExerciseCheck {
     }
 
     public static let exerciseID = "14a"
+    /// The files read on countWords' own pool, at most maxWorkers at once.
+    public static let timeline = TimelineChoice.scenario(2)
 
     /// Texts with more than ten distinct words, ties at the tenth place, capitals, accents,
     /// digits and punctuation.
@@ -155,16 +157,19 @@ public enum Check14a: ExerciseCheck {
                 let overlap = ctx.rendezvous("three files read at the same time", parties: 3, distinctThreads: true)
                 let reads = EventLog()
                 let report = try call(impl, ctx, "calling countWords(inFolder: <12 files>, maxWorkers: 3)", folder, 3) { path in
-                    try probe.measure {
-                        witness.note()
-                        SlowThreadExit.install()
-                        reads.record((path as NSString).lastPathComponent)
-                        let first = reads.all.count <= 3
-                        overlap.arrive()
-                        // The first three, all in flight, give a fourth reader (a pool larger
-                        // than maxWorkers) a moment to show up.
-                        if first { _ = ctx.eventually(timeout: 0.3) { probe.current > 3 } }
-                        return try readWholeFile(path)
+                    // The pool is countWords' own: the timeline sees the reads, not its tasks.
+                    try ctx.recordWork("f" + (path as NSString).lastPathComponent.filter(\.isNumber)) {
+                        try probe.measure {
+                            witness.note()
+                            SlowThreadExit.install()
+                            reads.record((path as NSString).lastPathComponent)
+                            let first = reads.all.count <= 3
+                            overlap.arrive()
+                            // The first three, all in flight, give a fourth reader (a pool larger
+                            // than maxWorkers) a moment to show up.
+                            if first { _ = ctx.eventually(timeout: 0.3) { probe.current > 3 } }
+                            return try readWholeFile(path)
+                        }
                     }
                 }
                 try require(!witness.sawNonWorker, .pool, "a file was read on the calling thread, not in a task on the pool",

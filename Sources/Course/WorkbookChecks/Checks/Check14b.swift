@@ -13,6 +13,8 @@ public enum Check14b: ExerciseCheck {
     }
 
     public static let exerciseID = "14b"
+    /// The requests to each host, at most perHostLimit at once, the hosts side by side.
+    public static let timeline = TimelineChoice.scenario(1)
 
     public static func scenarios(_ impl: Implementation) -> [Scenario] {
         [
@@ -59,6 +61,7 @@ public enum Check14b: ExerciseCheck {
                     let results = try ctx.step("calling checkLinks(20 links on 2 hosts, perHostLimit: 2, on: a pool of 8 workers)") {
                         try impl.checkLinks(links, pool, 2) { link in
                             let server = host(of: link)
+                            ctx.labelTask(String(server.prefix(3)) + (link.split(separator: "/").last.map(String.init) ?? ""))
                             return perHost.measure(server) {
                                 witness.note()
                                 overlap.arrive()

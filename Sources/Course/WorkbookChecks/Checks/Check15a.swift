@@ -21,6 +21,7 @@ public enum Check15a: ExerciseCheck {
                 let witness = ThreadWitness()
                 let page = try await ctx.step("awaiting renderAsync(3)") {
                     try await impl.renderAsync(3, pool) { page in
+                        ctx.labelTask("p\(page)")
                         witness.note()
                         return "page \(page)"
                     }

@@ -14,6 +14,10 @@ public enum Check15b: ExerciseCheck {
     }
 
     public static let exerciseID = "15b"
+    /// A task group has no pool: its child tasks are drawn on lanes.
+    public static let timeline = TimelineChoice.scenario(0, note:
+        "A task group has no pool and no worker threads of its own: each lane holds one child task at a time"
+            + " (labelled with its input), so the number of lanes is the most jobs that ran at once.")
 
     public static func scenarios(_ impl: Implementation) -> [Scenario] {
         [
@@ -23,12 +27,14 @@ public enum Check15b: ExerciseCheck {
                 let inputs = [7, 3, 9, 3, 12, 5, 0, 8, 11, 2, 6, 4, 10, 1, 13, 9, 15, 14, 7, 16]
                 let results = try await ctx.step("awaiting runWithTaskGroup(\(inputs), limit: 3)") {
                     try await impl.runWithTaskGroup(inputs, 3) { input in
-                        probe.enter()
-                        defer { probe.leave() }
-                        await overlap.arrive()
-                        // Later inputs finish sooner, so that finishing order is not input order.
-                        try await Task.sleep(for: .milliseconds(3 - input % 4))
-                        return input * 3
+                        try await ctx.recordWork("\(input)") {
+                            probe.enter()
+                            defer { probe.leave() }
+                            await overlap.arrive()
+                            // Later inputs finish sooner, so that finishing order is not input order.
+                            try await Task.sleep(for: .milliseconds(3 - input % 4))
+                            return input * 3
+                        }
                     }
                 }
                 try require(probe.peak <= 3, .limit, "more jobs ran at once than `limit` allows",
