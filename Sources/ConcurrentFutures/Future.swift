@@ -225,8 +225,9 @@ public final class Future<Value: Sendable>: @unchecked Sendable, Hashable, Custo
     /// The caller looks at the outcome, so it counts as observed. Python: the
     /// `self._condition.wait(timeout)` of `result()`.
     ///
-    /// The waiting thread registers a `FutureWaiter` with the future and sleeps on it; the
-    /// thread that finishes the future wakes it. Nobody sleeps while holding the future's lock.
+    /// The waiting thread watches the future for a few microseconds (`BriefWatch`); then it
+    /// registers a `FutureWaiter` with the future and sleeps on it, and the thread that finishes
+    /// the future wakes it. Nobody sleeps while holding the future's lock.
     func waitUntilDone(deadline: Deadline?) throws -> FutureState<Value> {
         // Fast path: most futures are done by the time someone asks, and a waiter (a mutex and
         // a condition variable) is not worth creating for those.
@@ -235,6 +236,9 @@ public final class Future<Value: Sendable>: @unchecked Sendable, Hashable, Custo
             return storage.state
         }
         if stateNow.isDone { return stateNow }
+        // Next: a trivial task often ends within microseconds, sooner than a sleep and a
+        // wake-up would take (see `BriefWatch`).
+        if BriefWatch.until(deadline: deadline, { lock.withLock(guarding: self) { completion != nil } }) { return state }
 
         let waiter = FutureWaiter()
         guard register(waiter, token: 0) == nil else { return state }  // it finished meanwhile

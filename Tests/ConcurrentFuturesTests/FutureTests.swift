@@ -321,3 +321,43 @@ struct CallbackChainTests {
         #expect(threads.withLock { $0 } == [currentThreadID()])
     }
 }
+
+@Suite("BriefWatch: a waiting thread watches before it sleeps")
+struct BriefWatchTests {
+    @Test func whatIsAlreadyDoneIsSeenAtTheFirstLook() {
+        var looks = 0
+        #expect(BriefWatch.until(deadline: nil) { looks += 1; return true })
+        #expect(looks == 1)
+    }
+
+    @Test func whatEndsDuringTheWatchIsSeenWithoutSleeping() {
+        var looks = 0
+        // The second look is certain, however long the first yield took: the watch ends with one.
+        #expect(BriefWatch.until(deadline: nil) { looks += 1; return looks == 2 })
+        #expect(looks == 2)
+    }
+
+    @Test func whatNeverEndsIsGivenUpSoThatTheThreadCanSleep() {
+        var looks = 0
+        #expect(!BriefWatch.until(deadline: nil) { looks += 1; return false })
+        #expect(looks >= 2)  // at least one look before and one after the watch time
+    }
+
+    @Test func aDeadlineThatHasPassedGetsOneLookAndOneLastLook() {
+        var looks = 0
+        #expect(!BriefWatch.until(deadline: .now.advanced(by: .seconds(-1))) { looks += 1; return false })
+        #expect(looks == 2)
+    }
+
+    /// `result()` still sleeps, and is woken, when the task takes longer than the watch.
+    @Test func aResultLongerThanTheWatchIsStillDelivered() throws {
+        let pool = try ThreadPoolExecutor(maxWorkers: 1)
+        defer { pool.shutdown() }
+        let gate = Gate()
+        let future = try pool.submit { gate.wait(); return 7 }
+        let opener = try ThreadPoolExecutor(maxWorkers: 1)
+        defer { opener.shutdown() }
+        try opener.submit { usleep(20_000); gate.open() }
+        #expect(try future.result(timeout: .seconds(10)) == 7)
+    }
+}
