@@ -121,7 +121,7 @@ func sleep(
     guard !origins.isEmpty, origins.allSatisfy({ $0?.pool === detector.pool }) else {
         return waiter.takeNotifications(until: nil)
     }
-    detector.workerWillBlock(worker.index, running: worker.currentTask, awaiting: origins.compactMap { $0 })
+    detector.workerWillBlock(worker.index, running: worker.currentFuture?.origin, awaiting: origins.compactMap { $0 })
     defer { detector.workerDidUnblock(worker.index) }
     while true {
         let notifications = waiter.takeNotifications(until: Deadline.now.advanced(by: DeadlockDetector.checkInterval))

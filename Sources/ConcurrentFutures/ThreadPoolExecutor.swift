@@ -291,9 +291,9 @@ extension ThreadPoolExecutor {
                 }
             }
             while let item = takeWork(for: worker) {
-                worker.currentTask = item.future.origin
+                worker.currentFuture = item.future
                 item.run(worker)
-                worker.currentTask = nil
+                worker.currentFuture = nil
                 worker.isBusy = false
             }
             workerExiting(worker)
