@@ -20,7 +20,8 @@
 /// Thread safety: every method may be called from any thread. Waiters and done-callbacks are
 /// told about completion *outside* the future's lock, so a callback may freely call back into
 /// the future (`result()`, `addDoneCallback`) without deadlocking.
-// `@unchecked Sendable`: the mutable `storage` is only ever touched inside `withLock`.
+// `@unchecked Sendable`: the mutable state (`storage`, `waiters`, `completion`, `outcomeObserved`)
+// is only ever touched with the future's `lock` held.
 public final class Future<Value: Sendable>: @unchecked Sendable, Hashable, CustomStringConvertible {
     /// What the lock guards that depends on `Value`: Python's `_state`, `_result`/`_exception`
     /// (in the state) and `_done_callbacks`.
