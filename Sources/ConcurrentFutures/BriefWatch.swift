@@ -1,11 +1,12 @@
 import SystemPlatform
 
-/// How a thread that must wait for a future spends the first few microseconds: it watches the
-/// future before it goes to sleep. Python has no such step: `result()` goes straight to
-/// `self._condition.wait(timeout)`.
+/// How a thread that must wait spends the first few microseconds: it watches for what it waits
+/// for before it goes to sleep. A thread in `result()` watches its future; an idle worker
+/// watches the pool's queue (`WorkerParking.watch`, for longer). Python has no such step:
+/// `result()` goes straight to `self._condition.wait(timeout)`.
 ///
 ///     // in waitUntilDone, before creating a waiter and sleeping on it:
-///     if BriefWatch.until(deadline: deadline, { future is done }) { return the state }
+///     if BriefWatch.until(deadline: deadline, { isDone }) { return state }
 ///
 /// Why: a trivial task on an idle pool ends a microsecond or two after `submit`, sooner than a
 /// sleep and a wake-up take (two system calls, and a context switch for the woken thread).
@@ -22,13 +23,14 @@ import SystemPlatform
 /// throughput suites (`submit`, `map`, `asCompleted`, `wait`), two alternations of the builds
 /// with and without it, did not move beyond their noise.
 enum BriefWatch {
-    /// How long a waiting thread watches before it sleeps.
+    /// How long a thread in `result()` watches before it sleeps.
     static let watchTime: Int64 = 5_000  // nanoseconds
 
-    /// Looks at `isDone` until it is `true` (returns `true`), or until `watchTime` has passed or
-    /// the deadline has come, whichever is first (returns `false`: time to sleep).
-    static func until(deadline: Deadline?, _ isDone: () -> Bool) -> Bool {
-        let end = min(monotonicNanoseconds() + watchTime, deadline?.nanoseconds ?? .max)
+    /// Looks at `isDone` until it is `true` (returns `true`), or until `duration` has passed or
+    /// the deadline has come, whichever is first (returns `false`: time to sleep). It always
+    /// looks at least twice: once before, once after the time is up.
+    static func until(deadline: Deadline? = nil, watchingFor duration: Int64 = watchTime, _ isDone: () -> Bool) -> Bool {
+        let end = min(monotonicNanoseconds() + duration, deadline?.nanoseconds ?? .max)
         repeat {
             if isDone() { return true }
             sched_yield()

@@ -239,7 +239,7 @@ public final class Future<Value: Sendable>: @unchecked Sendable, Hashable, Custo
         if stateNow.isDone { return stateNow }
         // Next: a trivial task often ends within microseconds, sooner than a sleep and a
         // wake-up would take (see `BriefWatch`).
-        if BriefWatch.until(deadline: deadline, { lock.withLock(guarding: self) { completion != nil } }) { return state }
+        if BriefWatch.until(deadline: deadline, { isDone }) { return state }
 
         let waiter = FutureWaiter()
         guard register(waiter, token: 0) == nil else { return state }  // it finished meanwhile

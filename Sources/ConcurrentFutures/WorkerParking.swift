@@ -91,15 +91,10 @@ struct WorkerParking {
     }
 
     /// Watches `unclaimed` without the lock until this worker claims a task (returns `true`)
-    /// or `watchTime` has passed (`false`). Yields the processor between looks, so that on a
-    /// busy machine a watcher does not take a core from a thread with real work.
+    /// or `watchTime` has passed (`false`). Yields the processor between looks (`BriefWatch`),
+    /// so that on a busy machine a watcher does not take a core from a thread with real work.
     static func watch(claimingFrom unclaimed: borrowing Atomic<Int>) -> Bool {
-        let end = monotonicNanoseconds() + watchTime
-        repeat {
-            if claim(from: unclaimed) { return true }
-            sched_yield()
-        } while monotonicNanoseconds() < end
-        return claim(from: unclaimed)
+        BriefWatch.until(watchingFor: watchTime) { claim(from: unclaimed) }
     }
 
     /// Takes one from `unclaimed` if it is above zero; `true` if this thread got it.
