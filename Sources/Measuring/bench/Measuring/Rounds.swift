@@ -16,6 +16,18 @@ struct Program {
     var unavailable: String? = nil
 }
 
+extension Program {
+    /// A program that measures a rate: `run(n)` does the workload on `n` tasks and returns tasks
+    /// per second. Measured on `count` tasks; warmed up on `warmUpCount`.
+    ///
+    ///     Program.rate(key: "ours", name: "ThreadPoolExecutor", count: tasks, warmUpCount: tasks / 10) {
+    ///         try submitThroughput(tasks: $0, workers: 2)
+    ///     }
+    static func rate(key: String, name: String, count: Int, warmUpCount: Int, _ run: @escaping (Int) throws -> Double) -> Program {
+        Program(key: key, name: name, measure: { ["rate": try run(count)] }, warmUp: { _ = try run(warmUpCount) })
+    }
+}
+
 /// What `alternate` measured: for each program and metric, one value per round.
 struct Measurements {
     let rounds: Int

@@ -19,18 +19,18 @@ enum MapSuite: BenchSuite {
         let warmUpItems = items / 10
         let workers = context.workers
         let programs = [
-            Program(
+            Program.rate(
                 key: "ours", name: "ThreadPoolExecutor.map, \(workers) workers",
-                measure: { ["rate": try mapThroughput(items: items, chunkSize: 1, workers: workers)] },
-                warmUp: { _ = try mapThroughput(items: warmUpItems, chunkSize: 1, workers: workers) }),
+                count: items, warmUpCount: warmUpItems
+            ) { try mapThroughput(items: $0, chunkSize: 1, workers: workers) },
             Program(
                 key: "ours-chunk1000", name: "ThreadPoolExecutor.map, chunkSize 1000",
                 measure: { ["rate": try mapThroughput(items: items, chunkSize: 1000, workers: workers)] }),
         ] + gcdThroughputPrograms(tasks: items, warmUpTasks: warmUpItems) + [
-            Program(
+            Program.rate(
                 key: "taskgroup", name: "withTaskGroup, results in order",
-                measure: { ["rate": try taskGroupMapThroughput(items: items)] },
-                warmUp: { _ = try taskGroupMapThroughput(items: warmUpItems) }),
+                count: items, warmUpCount: warmUpItems
+            ) { try taskGroupMapThroughput(items: $0) },
             context.python.program(
                 key: "cpython", name: "CPython ThreadPoolExecutor(\(workers)).map", script: "thread_pool.py",
                 arguments: ["map", "--tasks", "\(pythonItems)", "--workers", "\(workers)"]),

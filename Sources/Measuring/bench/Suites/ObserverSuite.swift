@@ -27,18 +27,18 @@ enum ObserverSuite: BenchSuite {
         let rounds = 8 * context.rounds + context.size(quick: 0, full: 20)
         let noOp: @Sendable (TaskEvent) -> Void = { _ in }
         let programs = [
-            Program(
+            Program.rate(
                 key: "nil-a", name: "observer nil (A)",
-                measure: { ["rate": try submitThroughput(tasks: tasks, workers: workers)] },
-                warmUp: { _ = try submitThroughput(tasks: tasks, workers: workers) }),
-            Program(
+                count: tasks, warmUpCount: tasks
+            ) { try submitThroughput(tasks: $0, workers: workers) },
+            Program.rate(
                 key: "nil-b", name: "observer nil (B), the same again",
-                measure: { ["rate": try submitThroughput(tasks: tasks, workers: workers)] },
-                warmUp: { _ = try submitThroughput(tasks: tasks, workers: workers) }),
-            Program(
+                count: tasks, warmUpCount: tasks
+            ) { try submitThroughput(tasks: $0, workers: workers) },
+            Program.rate(
                 key: "noop", name: "no-op observer",
-                measure: { ["rate": try submitThroughput(tasks: tasks, workers: workers, observer: noOp)] },
-                warmUp: { _ = try submitThroughput(tasks: tasks, workers: workers, observer: noOp) }),
+                count: tasks, warmUpCount: tasks
+            ) { try submitThroughput(tasks: $0, workers: workers, observer: noOp) },
         ]
         var measured = alternate(programs, rounds: rounds, context: context, label: name)
 

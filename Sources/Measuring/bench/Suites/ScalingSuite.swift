@@ -41,29 +41,29 @@ enum ScalingSuite: BenchSuite {
         let counts = workerCounts(cores: cores)
 
         var programs = [
-            Program(
+            Program.rate(
                 key: "gcd", name: "GCD async + group, 1 submitter",
-                measure: { ["rate": try gcdAsyncGroupThroughput(tasks: tasks)] },
-                warmUp: { _ = try gcdAsyncGroupThroughput(tasks: warmUpTasks) }),
+                count: tasks, warmUpCount: warmUpTasks
+            ) { try gcdAsyncGroupThroughput(tasks: $0) },
         ]
         for workers in counts {
             programs += [
-                Program(
+                Program.rate(
                     key: "submit-\(workers)", name: "submit+result, 1 submitter, \(workers) workers",
-                    measure: { ["rate": try submitThroughput(tasks: tasks, workers: workers)] },
-                    warmUp: { _ = try submitThroughput(tasks: warmUpTasks, workers: workers) }),
-                Program(
+                    count: tasks, warmUpCount: warmUpTasks
+                ) { try submitThroughput(tasks: $0, workers: workers) },
+                Program.rate(
                     key: "map-\(workers)", name: "map, chunk size 1, \(workers) workers",
-                    measure: { ["rate": try mapThroughput(items: tasks, chunkSize: 1, workers: workers)] },
-                    warmUp: { _ = try mapThroughput(items: warmUpTasks, chunkSize: 1, workers: workers) }),
-                Program(
+                    count: tasks, warmUpCount: warmUpTasks
+                ) { try mapThroughput(items: $0, chunkSize: 1, workers: workers) },
+                Program.rate(
                     key: "nsub-\(workers)", name: "\(workers) submitters, \(workers) workers",
-                    measure: { ["rate": try submittersThroughput(tasks: tasks, submitters: workers, pool: workers)] },
-                    warmUp: { _ = try submittersThroughput(tasks: warmUpTasks, submitters: workers, pool: workers) }),
-                Program(
+                    count: tasks, warmUpCount: warmUpTasks
+                ) { try submittersThroughput(tasks: $0, submitters: workers, pool: workers) },
+                Program.rate(
                     key: "gcd-nsub-\(workers)", name: "GCD async + group, \(workers) submitters",
-                    measure: { ["rate": try submittersThroughput(tasks: tasks, submitters: workers, pool: nil)] },
-                    warmUp: { _ = try submittersThroughput(tasks: warmUpTasks, submitters: workers, pool: nil) }),
+                    count: tasks, warmUpCount: warmUpTasks
+                ) { try submittersThroughput(tasks: $0, submitters: workers, pool: nil) },
             ]
         }
         programs.append(Program(

@@ -25,15 +25,15 @@ enum SubmitSuite: BenchSuite {
         let warmUpTasks = tasks / 10
         let workers = context.workers
         let programs = [
-            Program(
+            Program.rate(
                 key: "ours", name: "ThreadPoolExecutor, \(workers) workers",
-                measure: { ["rate": try submitThroughput(tasks: tasks, workers: workers)] },
-                warmUp: { _ = try submitThroughput(tasks: warmUpTasks, workers: workers) }),
+                count: tasks, warmUpCount: warmUpTasks
+            ) { try submitThroughput(tasks: $0, workers: workers) },
         ] + gcdThroughputPrograms(tasks: tasks, warmUpTasks: warmUpTasks) + [
-            Program(
+            Program.rate(
                 key: "taskgroup", name: "withTaskGroup",
-                measure: { ["rate": try taskGroupThroughput(tasks: tasks)] },
-                warmUp: { _ = try taskGroupThroughput(tasks: warmUpTasks) }),
+                count: tasks, warmUpCount: warmUpTasks
+            ) { try taskGroupThroughput(tasks: $0) },
             context.python.program(
                 key: "cpython", name: "CPython ThreadPoolExecutor(\(workers))", script: "thread_pool.py",
                 arguments: ["submit", "--tasks", "\(pythonTasks)", "--workers", "\(workers)"]),
@@ -89,10 +89,10 @@ func submitThroughput(
 /// same number of trivial tasks: `async` + `DispatchGroup`, and `concurrentPerform` as the floor.
 func gcdThroughputPrograms(tasks: Int, warmUpTasks: Int) -> [Program] {
     [
-        Program(
+        Program.rate(
             key: "gcd", name: "GCD async + group",
-            measure: { ["rate": try gcdAsyncGroupThroughput(tasks: tasks)] },
-            warmUp: { _ = try gcdAsyncGroupThroughput(tasks: warmUpTasks) }),
+            count: tasks, warmUpCount: warmUpTasks
+        ) { try gcdAsyncGroupThroughput(tasks: $0) },
         Program(
             key: "perform", name: "GCD concurrentPerform (floor)",
             measure: { ["rate": try concurrentPerformThroughput(tasks: tasks)] }),
