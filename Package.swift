@@ -68,7 +68,7 @@ let package = Package(
         ),
         .target(
             name: "LessonSupport",
-            dependencies: ["ConcurrentFutures", "SystemPlatform"],
+            dependencies: ["ConcurrentFutures", "SystemPlatform", "WorkbookCourse"],
             path: "Sources/Course/LessonSupport"
         ),
         // The reliability suite: a stress run and memory checks, shared by the tests (small)

@@ -186,11 +186,11 @@ takeaways([
     "Python's `future.result()`, `done()` and `running()` are `result()`, `isDone` and `isRunning` here.",
 ])
 exercise(
-    id: "02a", title: "Two pages at once",
+    id: "02a",
     description: "Write `fetchBoth`, which fetches two pages concurrently on a pool and joins them; an error from "
         + "either fetch must come out unchanged.")
 exercise(
-    id: "02b", title: "Receipts first, results later",
+    id: "02b",
     description: "Hand out a future for every order at once, read their states without waiting (how many are "
         + "waiting, running, finished or cancelled), then redeem them for the total.")
 nextStep(command: "swift run lesson03")

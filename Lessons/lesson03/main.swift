@@ -278,11 +278,11 @@ takeaways([
     "`chunkSize` batches tiny calls into fewer tasks; `bufferSize` bounds how far `map` reads ahead of a long input.",
 ])
 exercise(
-    id: "03a", title: "In order, as soon as possible",
+    id: "03a",
     description: "Render pages concurrently and deliver them in page order, each as soon as it can be; an "
         + "error comes out unchanged.")
 exercise(
-    id: "03b", title: "Tiny items, few tasks",
+    id: "03b",
     description: "Multiply thousands of price/quantity pairs on a pool in chunks, using at most `maxTasks` "
         + "tasks.")
 nextStep(command: "swift run lesson04")

@@ -200,7 +200,7 @@ takeaways([
     "`asCompleted(futures, timeout:)` is one deadline for the whole loop; `TimeoutError` says how many futures were unfinished, and those keep running.",
 ])
 exercise(
-    id: "04a", title: "The fastest mirror",
+    id: "04a",
     description: "Download from every mirror at once and report each result the moment it arrives, together "
         + "with the mirror it came from.")
 nextStep(command: "swift run lesson05")

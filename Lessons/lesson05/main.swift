@@ -188,11 +188,11 @@ takeaways([
     "A timeout in `wait` is not an error: you get the two sets as they are.",
 ])
 exercise(
-    id: "05a", title: "First good answer wins",
+    id: "05a",
     description: "Query every replica at once, return the first successful answer at once and cancel the "
         + "queued queries; if no replica answers, report every replica's error.")
 exercise(
-    id: "05b", title: "Fail fast",
+    id: "05b",
     description: "Run every job; on the first failure, cancel the queued jobs and throw that failure with its "
         + "job, without waiting for the rest.")
 nextStep(command: "swift run lesson06")

@@ -243,7 +243,7 @@ takeaways([
     "A callback that throws is reported by `FutureDiagnostics` and otherwise ignored: the other callbacks and the pool carry on.",
 ])
 exercise(
-    id: "06a", title: "A progress counter fed by callbacks",
+    id: "06a",
     description: "Count futures as they finish (succeeded, failed, cancelled) from done-callbacks, safely from "
         + "many threads at once.")
 nextStep(command: "swift run lesson07")

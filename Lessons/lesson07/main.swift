@@ -216,7 +216,7 @@ takeaways([
     "An error nobody reads is reported as \"error never retrieved\"; always look at the outcome of every task.",
 ])
 exercise(
-    id: "07a", title: "Successes and failures, each with its input",
+    id: "07a",
     description: "Parse every line on a pool and return what parsed and what failed, each with its line and "
         + "its own error, in input order.")
 nextStep(command: "swift run lesson08")

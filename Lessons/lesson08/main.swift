@@ -245,7 +245,7 @@ takeaways([
     "For several waits under one budget, compute the deadline once and pass each call `max(.zero, deadline - .now)`.",
 ])
 exercise(
-    id: "08a", title: "Keep what finished in time",
+    id: "08a",
     description: "Fetch everything at once; at the deadline keep the pages and the failures that arrived, list "
         + "the rest as late, and cancel what never started.")
 nextStep(command: "swift run lesson09")

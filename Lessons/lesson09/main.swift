@@ -221,7 +221,7 @@ takeaways([
     "To stop everything fast: raise the flag, then shut down with `cancelFutures: true`.",
 ])
 exercise(
-    id: "09a", title: "Stop the search",
+    id: "09a",
     description: "Search shards concurrently; once one searcher finds the target, the others stop at their "
         + "next check (cooperatively) and nothing queued starts.")
 nextStep(command: "swift run lesson10")

@@ -279,7 +279,7 @@ takeaways([
     "An `initializer` runs once per thread; if it throws, the pool is broken for good (`BrokenThreadPool`).",
 ])
 exercise(
-    id: "10a", title: "A service that owns its pool",
+    id: "10a",
     description: "A long-lived service with its own named, warmed-up pool: `close` waits and frees the "
         + "threads, `abort` cancels the queue.")
 nextStep(command: "swift run lesson11")

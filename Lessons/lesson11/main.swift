@@ -393,7 +393,7 @@ takeaways([
     "Call `ProcessPoolExecutor.runWorkerIfRequested(tasks:)` first thing in main: Python's `if __name__ == \"__main__\":`.",
 ])
 exercise(
-    id: "11a", title: "Primes on a process pool",
+    id: "11a",
     description: "Write a registered `ProcessTask` and count the primes below a limit in blocks, one call per "
         + "block, in worker processes.")
 nextStep(command: "swift run lesson12")

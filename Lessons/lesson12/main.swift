@@ -379,10 +379,10 @@ takeaways([
     "Every pool needs an owner that shuts it down; a Swift program does not wait for pool threads at exit.",
 ])
 exercise(
-    id: "12a", title: "Fix the deadlocking pipeline",
+    id: "12a",
     description: "A pipeline whose tasks wait for tasks of the same pool deadlocks: make it finish on any pool.")
 exercise(
-    id: "12b", title: "Fix the racy counter",
+    id: "12b",
     description: "Remove `@unchecked Sendable` from a racy statistics class and make it safe, then serve "
         + "requests concurrently.")
 nextStep(command: "swift run lesson13")

@@ -327,11 +327,11 @@ takeaways([
     "Fixed-size batches drained with `asCompleted` idle every worker until a batch's slowest task ends; a sliding window keeps them busy.",
 ])
 exercise(
-    id: "13a", title: "A monitored executor",
+    id: "13a",
     description: "Wrap an executor and count its submitted, running, completed, failed and cancelled tasks, "
         + "exactly and on time, safely from any thread.")
 exercise(
-    id: "13b", title: "Bounded batches (back-pressure)",
+    id: "13b",
     description: "Process a huge lazy stream of records on a pool with at most `maxInFlight` of them in "
         + "flight; stop at the first error.")
 nextStep(command: "swift run lesson14")

@@ -162,7 +162,7 @@ say("""
     """)
 server.stop()
 exercise(
-    id: "14b", title: "A polite link checker",
+    id: "14b",
     description: "Check links concurrently, each once, in order, with at most `perHostLimit` requests to "
         + "one host at a time.")
 
@@ -304,7 +304,7 @@ takeaways([
     "Check a concurrent result against a simple sequential one at least once.",
 ])
 exercise(
-    id: "14a", title: "The concurrent word counter",
+    id: "14a",
     description: "Count the words of a folder of text files concurrently, merge the counts and rank the top "
         + "10; bad files are reported, not fatal.")
 nextStep(command: "swift run lesson15")

@@ -221,11 +221,11 @@ takeaways([
     "Pools and futures for blocking work and explicit limits; async/await and task groups for async code and structured lifetimes.",
 ])
 exercise(
-    id: "15a", title: "An async API over a pool",
+    id: "15a",
     description: "Wrap pool work in an async function that never blocks its thread and cancels the queued "
         + "job when its Task is cancelled.")
 exercise(
-    id: "15b", title: "The same jobs with a TaskGroup",
+    id: "15b",
     description: "Run async jobs in a task group with at most `limit` at once, results in input order, the "
         + "first error cancelling the rest.")
 nextStep(command: "swift run workbook")

@@ -167,6 +167,14 @@ private func runLesson(_ path: String, _ arguments: [String], input: String) thr
 
 @Suite("A real lesson in presenter mode (lesson07, stdin piped)")
 struct LessonProcessTests {
+    @Test("the exercise is announced under the title of the course index", .enabled(if: lessonBinary("lesson07") != nil))
+    func exerciseTitleFromTheIndex() throws {
+        let (status, output) = try runLesson(lessonBinary("lesson07")!, ["--fast"], input: "")
+        #expect(status == 0, "\(output)")
+        let title = try #require(courseIndex.first { $0.id == "07a" }?.title)
+        #expect(output.contains("Exercise 07a · \(title)"), "\(output)")
+    }
+
     @Test("--step with Enter, Enter, q: sections 1 to 3, then it stops", .enabled(if: lessonBinary("lesson07") != nil))
     func step() throws {
         let (status, output) = try runLesson(lessonBinary("lesson07")!, ["--step"], input: "\n\nq\n")

@@ -1,4 +1,5 @@
 import SystemPlatform  // exit
+import WorkbookCourse  // the exercises' titles
 
 /// Helpers that let a lesson's `main.swift` read top to bottom like a script:
 ///
@@ -9,7 +10,7 @@ import SystemPlatform  // exit
 /// code(snippet: "one-by-one", python: "for url in urls:\n    fetch(url)")
 /// result("wall time", elapsed.readable)
 /// takeaways(["A pool overlaps waiting."])
-/// exercise(id: "02a", title: "Two pages at once", description: "Fetch two pages at once.")
+/// exercise(id: "02a", description: "Fetch two pages at once.")   // "02a Two pages at once"
 /// nextStep(command: "swift run lesson02")
 /// ```
 ///
@@ -348,11 +349,15 @@ public func takeaways(_ items: [String]) {
     emit(Narrator.standard.takeawayList(items))
 }
 
-/// An exercise of the lesson, under its id and title in the course index
-/// (Sources/Course/WorkbookCourse/CourseExercises.swift; a test checks they agree), with the
-/// exact command that checks it.
-public func exercise(id: String, title: String, description: String) {
-    emit(Narrator.standard.exerciseLines(id: id, title: title, description: description))
+/// An exercise of the lesson, under its id and the title the course index gives it
+/// (Sources/Course/WorkbookCourse/CourseExercises.swift), with the exact command that checks it.
+/// An id the index does not know stops the lesson: it would announce an exercise that does not
+/// exist.
+public func exercise(id: String, description: String) {
+    guard let indexed = Course.exercise(id) else {
+        preconditionFailure("the lesson announces exercise \(id), which the course index does not have")
+    }
+    emit(Narrator.standard.exerciseLines(id: id, title: indexed.title, description: description))
 }
 
 /// Points to the next lesson, e.g. `nextStep(command: "swift run lesson02")`.
