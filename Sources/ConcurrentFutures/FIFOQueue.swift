@@ -1,8 +1,9 @@
 /// A first-in, first-out queue on a ring buffer: appending and taking the first element cost
 /// O(1) and, once the buffer has grown, allocate nothing.
 ///
-/// `ThreadPoolExecutor` keeps its waiting tasks in one (Python uses `queue.SimpleQueue`), and
-/// `MapResults` its submitted futures. It is a plain value with no locking: its owner guards it.
+/// `MapResults` keeps its submitted futures in one, the process pool its waiting calls. It is a
+/// plain value with no locking: its owner guards it. (The thread pool's queue, which many
+/// threads use at once, is `WorkQueue`.)
 ///
 ///     var queue = FIFOQueue<String>()
 ///     queue.append("a"); queue.append("b")

@@ -27,11 +27,12 @@ import Synchronization
 ///   which completes its future (`WorkItem.run`, Python's `_WorkItem.run`).
 /// - `shutdown` stops new submissions; the workers finish what is queued, then exit.
 ///
-/// The executor and its worker threads share a `Core`: the queue and the pool's state, behind
-/// one lock. The workers keep the core alive, not the executor: when the last reference to
-/// the executor goes away without a `shutdown`, the executor shuts the core down without
-/// waiting, the workers finish the queue and exit, and no thread is leaked. (Python does the
-/// same with a weak reference from the workers to the executor.)
+/// The executor and its worker threads share a `Core`: the queue (`WorkQueue`), the parking of
+/// idle workers (`WorkerParking`), and the pool's state behind one lock. The workers keep the
+/// core alive, not the executor: when the last reference to the executor goes away without a
+/// `shutdown`, the executor shuts the core down without waiting, the workers finish the queue
+/// and exit, and no thread is leaked. (Python does the same with a weak reference from the
+/// workers to the executor.)
 public final class ThreadPoolExecutor: Executor {
     /// The most threads this pool will run at once.
     public let maxWorkers: Int
@@ -137,11 +138,13 @@ private let poolCounter = Atomic<Int>(0)
 extension ThreadPoolExecutor {
     /// The state shared by a pool and its worker threads, and the worker loop.
     ///
-    /// Locking: one `ConditionLock` guards the queue and the pool's state (Python has two: the
-    /// queue's own and `_shutdown_lock`; one is enough here, as in swift-nio's
-    /// `NIOThreadPool`). Idle workers sleep on it (`WorkerParking`). What changes for every
+    /// Locking, as in Python: the queue has locks of its own (`WorkQueue`: one for the threads
+    /// that append, one for the workers that take), and `lock` guards the pool's state (Python's
+    /// `_shutdown_lock`): whether it accepts work, and its threads. Idle workers sleep in
+    /// `WorkerParking`. So an ordinary `submit`, once the pool has all its threads, takes only
+    /// the queue's append lock, and a worker only its take lock. What changes for every
     /// finished task is counted by each worker on its own (`WorkerThread`), so a finishing task
-    /// never takes the lock.
+    /// takes no lock of the pool.
     final class Core: @unchecked Sendable {
         /// The pool's life: it accepts work until it is shut down or broken. Both are final;
         /// a broken pool stays broken after `shutdown`, so `submit` keeps saying why.
@@ -161,14 +164,13 @@ extension ThreadPoolExecutor {
         /// Stamped on every future of this pool (see `TaskOrigin`).
         let identity: PoolIdentity
 
+        /// Python: `_work_queue`. Closed when the pool is shut down or breaks.
+        private let workQueue = WorkQueue()
+        private let parking = WorkerParking()
+
         private let lock = ConditionLock()
         // Guarded by `lock`:
         private var lifecycle = Lifecycle.accepting
-        /// Python: `_work_queue`.
-        private var workQueue = FIFOQueue<WorkItem>()
-        private var parking = WorkerParking()
-        /// Tasks accepted so far.
-        private var acceptedTasks = 0
         /// The live workers, by index. Python: `_threads`.
         private var workers: [Int: WorkerThread] = [:]
         private var startedThreads = 0
@@ -178,9 +180,10 @@ extension ThreadPoolExecutor {
         private var unjoinedThreads: [Int: ThreadHandle] = [:]
 
         // Atomics: read or updated without the lock.
-        /// Tasks in the queue that no worker has claimed yet: watching workers claim them
-        /// without the lock (see `WorkerParking`).
-        private let unclaimedTasks = Atomic<Int>(0)
+        /// Whether `maxWorkers` threads have started: from then on, `submit` never needs `lock`
+        /// (workers exit only once the pool is shut down or broken, which `submit` learns from
+        /// the closed queue).
+        private let hasAllWorkers = Atomic<Bool>(false)
         /// The number the next submitted task gets: 0, 1, 2, ...
         private let taskNumbers = Atomic<Int>(0)
         /// Outcomes of tasks that ended without a worker (cancelled by `shutdown(cancelFutures:)`,
@@ -216,39 +219,29 @@ extension ThreadPoolExecutor {
             let future = Future<T>(origin: TaskOrigin(pool: identity, taskID: taskID, label: label))
             let item = WorkItem(future: future, task: task)
 
-            lock.lock()
-            switch lifecycle {
-            case .accepting:
-                break
-            case .broken(let error):
-                lock.unlock()
-                throw error
-            case .shutDown:
-                lock.unlock()
-                throw ShutdownError()
-            }
             // Make sure some worker will take the task before queueing it, so that a failure
             // to start a thread can be reported without losing the task.
-            if let error = adjustThreadCount(forQueueLength: workQueue.count + 1) {
-                lock.unlock()
-                throw error
-            }
-            acceptedTasks += 1
-            workQueue.append(item)
-            unclaimedTasks.add(1, ordering: .releasing)
-            let wakeSleeper = parking.shouldWakeSleeper(queued: workQueue.count)
-            lock.unlock()
+            if !hasAllWorkers.load(ordering: .relaxed) { try adjustThreadCount() }
+            guard workQueue.append(item) else { throw refusal() }
+            parking.taskQueued(queueLength: workQueue.count)
 
-            if wakeSleeper { lock.signal() }
             if let observer, let submittedAt {
                 observer(TaskEvent(taskID: taskID, label: label, kind: .submitted, time: submittedAt))
             }
             return future
         }
 
-        /// Starts one more worker thread if the queue, with `queueLength` tasks, is longer than
+        /// Why `submit` cannot queue a task: the pool is shut down, or broken.
+        private func refusal() -> any Error {
+            lock.withLock {
+                if case .broken(let error) = lifecycle { return error }
+                return ShutdownError()
+            }
+        }
+
+        /// Starts one more worker thread if the queue, with one more task, would be longer than
         /// the number of workers that will come for work on their own, and `maxWorkers` allows.
-        /// Returns an error only if no worker at all could be started. Lock held.
+        /// Throws if the pool is shut down or broken, or if no worker at all could be started.
         /// Python: `_adjust_thread_count`.
         ///
         /// Workers that "come on their own" are the live workers that are not busy: the idle ones
@@ -256,11 +249,20 @@ extension ThreadPoolExecutor {
         /// `_idle_semaphore` ("is some thread idle?"); counting the finishing ones too is what
         /// makes three `submit(...).result()` calls in a row reliably use a single thread here,
         /// where no global interpreter lock makes the finishing worker go first.
-        private func adjustThreadCount(forQueueLength queueLength: Int) -> (any Error)? {
-            // Checked first because it is cheap: a pool at full size never starts a thread.
-            guard workers.count < maxWorkers else { return nil }
-            let available = workers.values.reduce(0) { count, worker in count + (worker.isBusy ? 0 : 1) }
-            guard queueLength > available else { return nil }
+        private func adjustThreadCount() throws {
+            lock.lock()
+            defer { lock.unlock() }
+            switch lifecycle {
+            case .accepting: break
+            case .broken(let error): throw error
+            case .shutDown: throw ShutdownError()
+            }
+            guard workers.count < maxWorkers else { return }
+            // Counted while no worker takes a task, so that none is between the queue and busy.
+            let (queueLength, available) = workQueue.whileNobodyTakes {
+                (workQueue.count + 1, workers.values.reduce(0) { count, worker in count + (worker.isBusy ? 0 : 1) })
+            }
+            guard queueLength > available else { return }
 
             let index = startedThreads
             let worker = WorkerThread(name: "\(threadNamePrefix)_\(index)", index: index, pool: self)
@@ -270,10 +272,10 @@ extension ThreadPoolExecutor {
                 workers[index] = worker
                 unjoinedThreads[index] = thread
                 deadlockDetector?.workerStarted()
-                return nil
+                if workers.count == maxWorkers { hasAllWorkers.store(true, ordering: .relaxed) }
             case .failure(let error):
                 // Keep going with the threads we have; with none, the task cannot run.
-                return workers.isEmpty ? error : nil
+                if workers.isEmpty { throw error }
             }
         }
 
@@ -303,33 +305,21 @@ extension ThreadPoolExecutor {
         /// should exit: the pool is shut down (or broken) and the queue is empty.
         /// Python: `work_queue.get_nowait()`, then `work_queue.get(block=True)`.
         private func takeWork(for worker: WorkerThread) -> WorkItem? {
-            lock.lock()
-            defer { lock.unlock() }
+            let hasWork = { !self.workQueue.isEmpty || self.workQueue.isClosed }
             var mayWatch = true
             while true {
-                // Every take is a claim first: so a watcher that claimed a task without the lock
-                // is sure to find one when it gets the lock.
-                if WorkerParking.claim(from: unclaimedTasks), let item = workQueue.popFirst() {
-                    worker.isBusy = true
-                    return item
+                switch workQueue.take(by: worker) {
+                case .item(let item): return item
+                case .closed: return nil  // shut down (or broken), and nothing left to do
+                case .empty: break
                 }
-                guard case .accepting = lifecycle else { return nil }
                 if mayWatch && parking.startWatching() {
-                    lock.unlock()
-                    let claimed = WorkerParking.watch(claimingFrom: unclaimedTasks)
-                    lock.lock()
+                    let sawWork = WorkerParking.watch(until: hasWork)
                     parking.stopWatching()
-                    // A claim's task is still in the queue, unless shutdown emptied it meanwhile.
-                    if claimed, let item = workQueue.popFirst() {
-                        worker.isBusy = true
-                        return item
-                    }
-                    mayWatch = false  // watched long enough: next, sleep
+                    mayWatch = sawWork  // watched long enough without seeing work: next, sleep
                     continue
                 }
-                parking.willSleep()
-                lock.wait()
-                parking.didWake()
+                parking.sleep(unless: hasWork)
                 mayWatch = true
             }
         }
@@ -354,12 +344,12 @@ extension ThreadPoolExecutor {
             let broken = BrokenThreadPool(
                 "A thread initializer failed, the thread pool is not usable anymore", underlyingError: error)
             FutureDiagnostics.report(.initializerError, error: error, subject: "thread pool \(threadNamePrefix)")
-            lock.lock()
-            if case .broken = lifecycle {} else { lifecycle = .broken(broken) }
+            lock.withLock {
+                if case .broken = lifecycle {} else { lifecycle = .broken(broken) }
+            }
+            workQueue.close()
             let queued = workQueue.removeAll()
-            unclaimedTasks.store(0, ordering: .relaxed)
-            lock.unlock()
-            lock.broadcast()  // idle workers exit
+            parking.wakeAll()  // idle workers find the queue closed and exit
             for item in queued {
                 failedTasks.add(1, ordering: .relaxed)
                 report(item.future, .finished(.threw(broken.description)))
@@ -375,15 +365,15 @@ extension ThreadPoolExecutor {
             let mayWait = wait && WorkerThread.current?.pool !== self
             lock.lock()
             if case .accepting = lifecycle { lifecycle = .shutDown }
-            let toCancel = cancelFutures ? workQueue.removeAll() : []
-            if cancelFutures { unclaimedTasks.store(0, ordering: .relaxed) }
             var toJoin: [ThreadHandle] = []
             if mayWait {
                 toJoin = Array(unjoinedThreads.values)
                 unjoinedThreads.removeAll()
             }
             lock.unlock()
-            lock.broadcast()  // idle workers wake up, see the shutdown, and exit
+            workQueue.close()  // after `lifecycle`: a refused `submit` finds out why
+            let toCancel = cancelFutures ? workQueue.removeAll() : []
+            parking.wakeAll()  // idle workers wake up, find the queue closed and drained, and exit
 
             for item in toCancel where item.future.cancel() {
                 cancelledTasks.add(1, ordering: .relaxed)
@@ -407,7 +397,7 @@ extension ThreadPoolExecutor {
         }
 
         /// Tasks in the queue right now (for deadlock reports).
-        var queuedTaskCount: Int { lock.withLock { workQueue.count } }
+        var queuedTaskCount: Int { workQueue.count }
 
         var statistics: ExecutorStatistics {
             lock.withLock {
@@ -415,7 +405,7 @@ extension ThreadPoolExecutor {
                     workers.values.reduce(0) { total, worker in total + count(worker) }
                 }
                 return ExecutorStatistics(
-                    submitted: acceptedTasks,
+                    submitted: workQueue.totalAppended,
                     queued: workQueue.count,
                     running: sum { $0.isBusy ? 1 : 0 },
                     completed: completedTasks.load(ordering: .relaxed) + sum { $0.completedTasks.load(ordering: .relaxed) },
