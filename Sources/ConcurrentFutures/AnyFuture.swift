@@ -27,11 +27,12 @@ public protocol FutureProtocol: Sendable {
 public struct AnyFuture: FutureProtocol, Hashable, CustomStringConvertible {
     /// The wrapped future.
     public let base: any FutureProtocol
-    let waitable: any WaitableFuture
+    /// The same future, as the library's machinery sees it (`UntypedFuture`).
+    let untyped: any UntypedFuture & AnyObject
 
     init<Value>(_ future: Future<Value>) {
         base = future
-        waitable = future
+        untyped = future
     }
 
     public var isDone: Bool { base.isDone }
@@ -45,30 +46,10 @@ public struct AnyFuture: FutureProtocol, Hashable, CustomStringConvertible {
     public func `as`<Value>(_ type: Future<Value>.Type) -> Future<Value>? { base as? Future<Value> }
 
     public var description: String { "\(base)" }
-    public static func == (lhs: AnyFuture, rhs: AnyFuture) -> Bool { lhs.waitable.identity == rhs.waitable.identity }
-    public func hash(into hasher: inout Hasher) { hasher.combine(waitable.identity) }
+    public static func == (lhs: AnyFuture, rhs: AnyFuture) -> Bool { lhs.untyped === rhs.untyped }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(untyped)) }
 }
 
 extension Future: FutureProtocol {
     public var erased: AnyFuture { AnyFuture(self) }
-}
-
-/// The library-internal part of a future that `wait` and `asCompleted` need: registering a
-/// waiter. (Internal so that it is not part of the API a learner has to read.)
-protocol WaitableFuture: Sendable {
-    var identity: ObjectIdentifier { get }
-    var origin: TaskOrigin? { get }
-    func register(_ waiter: FutureWaiter, token: Int) -> Completion?
-    func unregister(_ waiter: FutureWaiter)
-}
-
-extension Future: WaitableFuture {
-    var identity: ObjectIdentifier { ObjectIdentifier(self) }
-}
-
-extension AnyFuture: WaitableFuture {
-    var identity: ObjectIdentifier { waitable.identity }
-    var origin: TaskOrigin? { waitable.origin }
-    func register(_ waiter: FutureWaiter, token: Int) -> Completion? { waitable.register(waiter, token: token) }
-    func unregister(_ waiter: FutureWaiter) { waitable.unregister(waiter) }
 }

@@ -41,7 +41,7 @@ public final class AsCompleted<F: Hashable & Sendable> {
     /// The futures not yielded yet, by index (`nil` once yielded), seen both as themselves and
     /// through the library-internal interface that registers waiters.
     private var futures: [F?]
-    private var waitables: [(any WaitableFuture)?]
+    private var waitables: [(any UntypedFuture)?]
     private let count: Int
     private let waiter = FutureWaiter()
     private let deadline: Deadline?
@@ -53,7 +53,7 @@ public final class AsCompleted<F: Hashable & Sendable> {
     private var isPending: [Bool]
     private var pendingCount = 0
 
-    init(_ input: [F], deadline: Deadline?) where F: WaitableFuture {
+    init(_ input: [F], deadline: Deadline?) where F: UntypedFuture {
         var seen = Set<F>(minimumCapacity: input.count)
         let unique = input.filter { seen.insert($0).inserted }
         // Built element by element: assigning `unique` itself would convert the array at run

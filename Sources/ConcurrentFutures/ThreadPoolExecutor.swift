@@ -391,7 +391,7 @@ extension ThreadPoolExecutor {
         // MARK: Observers, statistics, deadlock reports
 
         /// Tells the observer, if there is one, that `kind` happened to `future`'s task.
-        func report(_ future: some PoolFuture, _ kind: TaskEvent.Kind) {
+        func report(_ future: some UntypedFuture, _ kind: TaskEvent.Kind) {
             guard let observer, let origin = future.origin else { return }
             observer(TaskEvent(taskID: origin.taskID, label: origin.label, kind: kind, time: .now))
         }

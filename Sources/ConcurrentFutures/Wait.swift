@@ -65,7 +65,7 @@ private func split<F: Hashable>(_ futures: [F], by isDone: [Bool]) -> (done: Set
 /// The heart of `wait`: one `FutureWaiter` is registered with every future that is not done
 /// yet, then the calling thread sleeps on it until `returnWhen` is satisfied or the deadline
 /// passes. Returns, for each future, whether it is done.
-func waitForFutures(_ futures: [some WaitableFuture], deadline: Deadline?, returnWhen: ReturnWhen) throws -> [Bool] {
+func waitForFutures(_ futures: [some UntypedFuture], deadline: Deadline?, returnWhen: ReturnWhen) throws -> [Bool] {
     var isDone = [Bool](repeating: false, count: futures.count)
     var doneCount = 0
     var sawException = false

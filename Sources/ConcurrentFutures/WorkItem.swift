@@ -18,7 +18,7 @@
 struct WorkItem: Sendable {
     /// The future, seen as what the pool needs when it does *not* run the task: to cancel it
     /// (`shutdown(cancelFutures: true)`), to fail it (a broken pool), to name it.
-    let future: any PoolFuture
+    let future: any UntypedFuture & AnyObject
     /// Python: `_WorkItem.run`. Runs the task on the calling worker and completes the future;
     /// skips it if the future was cancelled.
     let run: @Sendable (_ worker: WorkerThread) -> Void
@@ -48,18 +48,4 @@ struct WorkItem: Sendable {
             }
         }
     }
-}
-
-/// What a pool needs of a future whose task it will not run: cancel it (at shutdown), fail it
-/// (when the pool breaks), and name it (in events and deadlock reports).
-protocol PoolFuture: AnyObject, Sendable {
-    var origin: TaskOrigin? { get }
-    /// Cancels the future; `true` if it is cancelled now. Python: `cancel()`.
-    func cancel() -> Bool
-    /// Fails the future without running its task.
-    func fail(with error: any Error)
-}
-
-extension Future: PoolFuture {
-    func fail(with error: any Error) { try? setException(error) }
 }

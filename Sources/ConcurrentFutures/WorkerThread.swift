@@ -17,7 +17,7 @@ final class WorkerThread: @unchecked Sendable {
     /// reference count every worker would then change twice per task, making the cores pass its
     /// memory back and forth (`perf`, 2 submitters and 2 workers: 4 % of all cycles in releasing
     /// origins).
-    var currentFuture: (any PoolFuture)?
+    var currentFuture: (any UntypedFuture & AnyObject)?
 
     // The worker's own counters. Only this worker's thread changes them, so no two threads
     // write the same memory for every task (which would make the processor cores pass it back
@@ -75,7 +75,7 @@ final class WorkerThread: @unchecked Sendable {
     // MARK: What the work items tell the worker (on the worker's own thread)
 
     /// A task starts: observers hear of it.
-    func taskStarted(_ future: some PoolFuture) {
+    func taskStarted(_ future: some UntypedFuture) {
         // Checked here, not only in `report`: without an observer, not even the event (and a
         // copy of the worker's name) is made. This runs for every task.
         if pool.observer != nil { pool.report(future, .started(worker: name)) }
@@ -84,7 +84,7 @@ final class WorkerThread: @unchecked Sendable {
     /// A task has returned or thrown; its future is about to complete. Counted, and observers
     /// hear of it, *before* the future completes, so whoever wakes up from `result()` sees the
     /// statistics and the events up to date.
-    func taskFinished(_ future: some PoolFuture, _ result: Result<Void, any Error>) {
+    func taskFinished(_ future: some UntypedFuture, _ result: Result<Void, any Error>) {
         switch result {
         case .success:
             completedTasks.add(1, ordering: .relaxed)
@@ -96,7 +96,7 @@ final class WorkerThread: @unchecked Sendable {
     }
 
     /// The worker took a cancelled task from the queue and skipped it.
-    func taskSkipped(_ future: some PoolFuture) {
+    func taskSkipped(_ future: some UntypedFuture) {
         cancelledTasks.add(1, ordering: .relaxed)
         pool.report(future, .finished(.cancelled))
         isBusy = false
