@@ -104,12 +104,13 @@ final class WorkerParking: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// Called by `submit` after it appended a task, with the queue's length then: wakes one
-    /// sleeping worker if the tasks outnumber the workers on their way.
-    func taskQueued(queueLength: Int) {
+    /// Called by `submit` after it appended a task: wakes one sleeping worker if the tasks in
+    /// the queue (`queueLength`, read only when someone sleeps: it reads a count that every
+    /// worker's take writes) outnumber the workers on their way.
+    func taskQueued(queueLength: @autoclosure () -> Int) {
         guard sleepers.load(ordering: .sequentiallyConsistent) > 0 else { return }
         lock.lock()
-        let wake = queueLength > wakeupsInFlight + watching.load(ordering: .relaxed) && sleeping > wakeupsInFlight
+        let wake = queueLength() > wakeupsInFlight + watching.load(ordering: .relaxed) && sleeping > wakeupsInFlight
         if wake { wakeupsInFlight += 1 }
         lock.unlock()
         if wake { lock.signal() }

@@ -256,7 +256,9 @@ struct WaitingCostTests {
     }
 
     /// `wait` on 8,000 futures costs the waiting thread about what the loop of `result()` costs
-    /// (measured: 1-2x); a pass over the pending futures per wake-up made it 20-30x.
+    /// (measured: 1-2x on a quiet machine; 5.9x and 6.8x once in CI while other builds ran on the
+    /// same 2 cores); a pass over the pending futures per wake-up made it 20-30x. The bar, 10x,
+    /// sits between the two.
     private func expectLinear(
         _ name: String, on pool: ThreadPoolExecutor? = nil, _ wait: @escaping @Sendable ([Future<Int>]) throws -> Void
     ) throws {
@@ -268,7 +270,7 @@ struct WaitingCostTests {
             ratios.append(measured / max(peer, 0.001))
         }
         let median = ratios.sorted()[1]
-        #expect(median < 5, "\(name): \(median)x the CPU time of a loop of result() (rounds: \(ratios))")
+        #expect(median < 10, "\(name): \(median)x the CPU time of a loop of result() (rounds: \(ratios))")
     }
 
     @Test func waitForAllCostsAboutWhatALoopOfResultCosts() throws {
