@@ -210,9 +210,9 @@ extension ThreadPoolExecutor {
         /// Python: `submit`.
         func submit<T: Sendable>(label: String?, _ task: @escaping @Sendable () throws -> T) throws -> Future<T> {
             let submittedAt = observer == nil ? nil : ContinuousClock.now
-            // The future and its work item are made before taking the lock: allocating them is
-            // the slowest step of submit, and the workers wait for this lock to take their next
-            // task. So task numbers come from an atomic counter rather than from under the lock.
+            // The future and its work item are made before any lock is taken: allocating them is
+            // the slowest step of submit, and other submitting threads wait for the queue's
+            // append lock. Task numbers come from an atomic counter, as no lock is held here.
             // (A refused submission leaves a gap in the numbers; a pool that refuses once, for
             // being shut down or broken, accepts nothing after that anyway.)
             let taskID = taskNumbers.add(1, ordering: .relaxed).oldValue
