@@ -16,7 +16,9 @@ struct FIFOQueue<Element> {
 
     var isEmpty: Bool { count == 0 }
 
-    mutating func append(_ element: Element) {
+    /// `consuming`: a caller that does not use `element` afterwards hands it over without a
+    /// copy (for a class, no retain here and release there).
+    mutating func append(_ element: consuming Element) {
         if count == slots.count { grow() }
         slots[(head + count) & (slots.count - 1)] = element
         count += 1
@@ -24,12 +26,10 @@ struct FIFOQueue<Element> {
 
     mutating func popFirst() -> Element? {
         guard count > 0 else { return nil }
-        defer {
-            slots[head] = nil
-            head = (head + 1) & (slots.count - 1)
-            count -= 1
-        }
-        return slots[head]
+        let element = slots[head].take()  // moved out, leaving nil: no copy, no retain
+        head = (head + 1) & (slots.count - 1)
+        count -= 1
+        return element
     }
 
     /// Empties the queue and returns what it held, first element first.
@@ -41,12 +41,13 @@ struct FIFOQueue<Element> {
     }
 
     /// Doubles the buffer (its size stays a power of two, so `& (size - 1)` wraps an index)
-    /// and moves the elements to the front of it.
+    /// and moves the elements to the front of it (moves: `take()` leaves nil behind, so no
+    /// element is retained for the new buffer and released with the old one).
     private mutating func grow() {
         let newSize = max(16, slots.count * 2)
         var newSlots = [Element?](repeating: nil, count: newSize)
         for offset in 0..<count {
-            newSlots[offset] = slots[(head + offset) & (slots.count - 1)]
+            newSlots[offset] = slots[(head + offset) & (slots.count - 1)].take()
         }
         slots = newSlots
         head = 0

@@ -219,10 +219,18 @@ extension ThreadPoolExecutor {
             let future = Future<T>(origin: TaskOrigin(pool: identity, taskID: taskID, label: label))
             let item = WorkItem(future: future, task: task)
 
-            // Make sure some worker will take the task before queueing it, so that a failure
-            // to start a thread can be reported without losing the task.
-            if !hasAllWorkers.load(ordering: .relaxed) { try adjustThreadCount() }
-            guard workQueue.append(item) else { throw refusal() }
+            if hasAllWorkers.load(ordering: .relaxed) {
+                guard workQueue.append(item) else { throw refusal() }
+            } else {
+                // The pool is still starting threads. Make sure some worker will take the task
+                // before queueing it, so that a failure to start a thread can be reported without
+                // losing the task; and queue it under the same lock, so that the next `submit`
+                // counts it (else two submits at once could both count on the same idle worker).
+                lock.lock()
+                defer { lock.unlock() }
+                try adjustThreadCount()
+                guard workQueue.append(item) else { throw refusalLocked() }
+            }
             parking.taskQueued(queueLength: workQueue.count)
 
             if let observer, let submittedAt {
@@ -233,16 +241,19 @@ extension ThreadPoolExecutor {
 
         /// Why `submit` cannot queue a task: the pool is shut down, or broken.
         private func refusal() -> any Error {
-            lock.withLock {
-                if case .broken(let error) = lifecycle { return error }
-                return ShutdownError()
-            }
+            lock.withLock { refusalLocked() }
+        }
+
+        /// `refusal()` with the lock held.
+        private func refusalLocked() -> any Error {
+            if case .broken(let error) = lifecycle { return error }
+            return ShutdownError()
         }
 
         /// Starts one more worker thread if the queue, with one more task, would be longer than
         /// the number of workers that will come for work on their own, and `maxWorkers` allows.
         /// Throws if the pool is shut down or broken, or if no worker at all could be started.
-        /// Python: `_adjust_thread_count`.
+        /// Lock held. Python: `_adjust_thread_count`.
         ///
         /// Workers that "come on their own" are the live workers that are not busy: the idle ones
         /// and the ones whose task just finished. Python asks a similar question with its
@@ -250,13 +261,7 @@ extension ThreadPoolExecutor {
         /// makes three `submit(...).result()` calls in a row reliably use a single thread here,
         /// where no global interpreter lock makes the finishing worker go first.
         private func adjustThreadCount() throws {
-            lock.lock()
-            defer { lock.unlock() }
-            switch lifecycle {
-            case .accepting: break
-            case .broken(let error): throw error
-            case .shutDown: throw ShutdownError()
-            }
+            guard case .accepting = lifecycle else { throw refusalLocked() }
             guard workers.count < maxWorkers else { return }
             // Counted while no worker takes a task, so that none is between the queue and busy.
             let (queueLength, available) = workQueue.whileNobodyTakes {

@@ -86,6 +86,37 @@ struct ThreadPoolExecutorTests {
         #expect(probe.peak == 3)
     }
 
+    /// Two threads submit at once to a pool that is still starting threads, and every task waits
+    /// until all four run. Each `submit` must count the idle workers against the tasks already
+    /// queued *including* the other thread's: counting both before either had queued its task,
+    /// two submits took the same idle worker for theirs, no fourth thread started, and a task
+    /// waited with nobody to run it. (An exercise check found it under ThreadSanitizer; this test
+    /// failed in most of its runs with that mistake.)
+    @Test func twoThreadsSubmittingToAGrowingPoolStartEveryThreadNeeded() throws {
+        for _ in 0..<100 {
+            let pool = try ThreadPoolExecutor(maxWorkers: 4)
+            let arrivals = Arrivals()
+            let allFourRan = LockedValue(0)
+            let ready = Atomic<Int>(0)
+            runOnThreads(2) { _ in
+                ready.add(1, ordering: .relaxed)
+                while ready.load(ordering: .relaxed) < 2 {}  // both submit at the same moment
+                let futures = (0..<2).map { _ in
+                    try! pool.submit {
+                        arrivals.arrive()
+                        let deadline = ContinuousClock.now + .seconds(2)
+                        while arrivals.value < 4 && ContinuousClock.now < deadline { usleep(50) }
+                        if arrivals.value >= 4 { allFourRan.withLock { $0 += 1 } }
+                    }
+                }
+                for future in futures { _ = try? future.result(timeout: .seconds(5)) }
+            }
+            #expect(allFourRan.withLock { $0 } == 4, "a task did not get a thread while the others waited for it")
+            pool.shutdown()
+            if allFourRan.withLock({ $0 }) != 4 { break }
+        }
+    }
+
     @Test func threadNamesUseThePrefix() throws {
         let names = try withThreadPool(maxWorkers: 2, threadNamePrefix: "downloader") { pool in
             try pool.submit { ThreadPoolExecutor.currentWorkerName }.result()
