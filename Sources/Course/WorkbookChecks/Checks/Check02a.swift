@@ -22,15 +22,23 @@ public enum Check02a: ExerciseCheck {
     }
 
     /// Calls fetchBoth and expects it to throw exactly `planted`.
+    ///
+    /// Neither fetch returns or throws before both have started: a right answer submits both
+    /// before it waits, and so both are fetched. (Without that hold, an answer built on `map`,
+    /// which cancels the calls not started yet when one fails, as Python's does, lost the second
+    /// fetch whenever the first failed before a worker had taken the second: a right answer
+    /// failing by chance.)
     static func requireThrowsPlanted(_ impl: Implementation, _ ctx: CheckContext, _ first: String, _ second: String,
                                      failing: String, _ planted: PlantedError, workers: Int = 4) throws {
         let pool = try ctx.pool(maxWorkers: workers)
+        let bothStarted = ctx.rendezvous("both fetches started")
         let fetches = EventLog()
         let error = try ctx.step("calling fetchBoth(\"\(first)\", \"\(second)\") where fetching \(failing) throws") {
             try requireThrows(.errors, "fetchBoth returned although fetching \"\(failing)\" threw an error",
                 advice: "`try future.result()` rethrows the task's error: let it propagate.") {
                 try impl.fetchBoth(first, second, pool) { path in
                     fetches.record(path)
+                    bothStarted.arrive()
                     if path == failing { throw planted }
                     return "<page \(path)>"
                 }
