@@ -40,38 +40,41 @@ struct WorkerParkingTests {
         #expect(Self.returnsSoon { parking.sleep(unless: { hasWork.load(ordering: .sequentiallyConsistent) }) })
     }
 
-    @Test func aTaskQueuedWakesASleepingWorker() {
-        let parking = WorkerParking()
+    /// A worker as the pool runs it: sleeps until it finds work (`hasWork`), then signals `woke`.
+    final class Sleeper: Sendable {
         let hasWork = Atomic<Bool>(false)
         let woke = DispatchSemaphore(value: 0)
-        Thread {
-            while !hasWork.load(ordering: .sequentiallyConsistent) {
-                parking.sleep(unless: { hasWork.load(ordering: .sequentiallyConsistent) })
+
+        func start(on parking: WorkerParking, count: Int = 1) {
+            for _ in 0..<count {
+                Thread { [self] in
+                    while !hasWork.load(ordering: .sequentiallyConsistent) {
+                        parking.sleep(unless: { self.hasWork.load(ordering: .sequentiallyConsistent) })
+                    }
+                    woke.signal()
+                }.start()
             }
-            woke.signal()
-        }.start()
+        }
+    }
+
+    @Test func aTaskQueuedWakesASleepingWorker() {
+        let parking = WorkerParking()
+        let sleeper = Sleeper()
+        sleeper.start(on: parking)
         #expect(Self.waitForIdle(parking, 1))
-        hasWork.store(true, ordering: .sequentiallyConsistent)
+        sleeper.hasWork.store(true, ordering: .sequentiallyConsistent)
         parking.taskQueued(queueLength: 1)
-        #expect(woke.wait(timeout: .now() + 5) == .success)
+        #expect(sleeper.woke.wait(timeout: .now() + 5) == .success)
     }
 
     @Test func wakeAllWakesEverySleeper() {
         let parking = WorkerParking()
-        let closed = Atomic<Bool>(false)
-        let woke = DispatchSemaphore(value: 0)
-        for _ in 0..<3 {
-            Thread {
-                while !closed.load(ordering: .sequentiallyConsistent) {
-                    parking.sleep(unless: { closed.load(ordering: .sequentiallyConsistent) })
-                }
-                woke.signal()
-            }.start()
-        }
+        let sleepers = Sleeper()
+        sleepers.start(on: parking, count: 3)
         #expect(Self.waitForIdle(parking, 3))
-        closed.store(true, ordering: .sequentiallyConsistent)
+        sleepers.hasWork.store(true, ordering: .sequentiallyConsistent)  // as when the pool closes
         parking.wakeAll()
-        for _ in 0..<3 { #expect(woke.wait(timeout: .now() + 5) == .success) }
+        for _ in 0..<3 { #expect(sleepers.woke.wait(timeout: .now() + 5) == .success) }
         #expect(parking.idle == 0)
     }
 
