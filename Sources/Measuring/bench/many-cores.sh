@@ -8,6 +8,8 @@
 # .devcarry/bench-current (the working tree), both with the Swift runtime linked in, and copies
 # this script beside them. `run` alternates `bench --suite scaling --quick --rounds 3` of the
 # two builds twice, then runs the current build's full scaling suite and its 2-worker suites.
+# Every step has a time limit, and together they stay under 10 minutes (540 s; here, on 2 cores,
+# the whole run takes about 30 s): one call of the device tool.
 # .devcarry/ must be ignored by git (see ../shared/MANY-CORES.md); carry it to the other machine.
 set -euo pipefail
 case "${1:-}" in
@@ -33,11 +35,11 @@ run)
     nproc > "$out/nproc.txt"
     for round in 1 2; do
         for build in baseline current; do
-            timeout 150 "./bench-$build" --suite scaling --quick --rounds 3 > "$out/scaling-$build-$round.txt" 2>&1 || true
+            timeout 90 "./bench-$build" --suite scaling --quick --rounds 3 > "$out/scaling-$build-$round.txt" 2>&1 || true
         done
     done
-    timeout 150 ./bench-current --suite scaling --rounds 3 > "$out/scaling-current-full.txt" 2>&1 || true
-    timeout 100 ./bench-current --quick --suite submit --suite map --suite latency > "$out/two-workers.txt" 2>&1 || true
+    timeout 120 ./bench-current --suite scaling --rounds 3 > "$out/scaling-current-full.txt" 2>&1 || true
+    timeout 60 ./bench-current --quick --suite submit --suite map --suite latency > "$out/two-workers.txt" 2>&1 || true
     grep -h -E "^  |PASS|FAIL" "$out"/scaling-*.txt > "$out/summary.txt" || true
     ;;
 *)
