@@ -88,7 +88,7 @@ let package = Package(
             name: "bench",
             dependencies: ["ConcurrentFutures", "SystemPlatform"],
             path: "Sources/Measuring/bench",
-            exclude: ["python", "README.md"]
+            exclude: ["python", "README.md", "many-cores.sh"]
         ),
         .testTarget(
             name: "SystemPlatformTests",
