@@ -296,12 +296,21 @@ public final class Future<Value: Sendable>: @unchecked Sendable, Hashable, Custo
     /// The first half of `finish(with:)`, for a pool's worker: the future is finished, but
     /// nobody has been told yet. The worker looks at whether callbacks will run (it stays busy
     /// while they do), then calls `announce`.
-    func finishQuietly(with result: Result<Value, any Error>) throws -> Announcement {
+    ///
+    /// `whileLocked` sees the announcement inside the future's lock, before any other thread
+    /// can see the future done: a worker marks itself free there, so that whoever returns from
+    /// `result()` and submits again finds it free (a `result()` that watches, see `BriefWatch`,
+    /// returns as soon as the future is done, before `announce`).
+    func finishQuietly(
+        with result: Result<Value, any Error>, whileLocked: (Announcement) -> Void = { _ in }
+    ) throws -> Announcement {
         try withLock { storage in
             guard !storage.state.isDone else {
                 throw InvalidStateError("the future is already \(storage.state.name): \(describe(storage.state))")
             }
-            return end(&storage, as: .finished(result))
+            let announcement = end(&storage, as: .finished(result))
+            whileLocked(announcement)
+            return announcement
         }
     }
 

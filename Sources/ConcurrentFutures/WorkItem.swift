@@ -36,11 +36,14 @@ struct WorkItem: Sendable {
             let result = Result { try task() }
             worker.taskFinished(future, result.map { _ in () })
             do {
-                let announcement = try future.finishQuietly(with: result)
-                // The worker is free again once nobody of ours is left to run: at once when the
-                // future has no done-callbacks, else when they have returned (a callback may
-                // submit to this pool and wait, so it must not hide the worker).
-                if !announcement.hasCallbacks { worker.isBusy = false }
+                let announcement = try future.finishQuietly(with: result) { announcement in
+                    // The worker is free again once nobody of ours is left to run: at once when
+                    // the future has no done-callbacks, else when they have returned (a callback
+                    // may submit to this pool and wait, so it must not hide the worker). Marked
+                    // inside the future's lock, before anyone sees the future done: three
+                    // `submit(...).result()` in a row then reliably use one thread.
+                    if !announcement.hasCallbacks { worker.isBusy = false }
+                }
                 future.announce(announcement, Completion(result))
             } catch {
                 // Someone called setResult/setException on this future while the task ran.

@@ -68,6 +68,19 @@ struct ThreadPoolExecutorTests {
         #expect(pool.statistics.liveWorkers == 1)
     }
 
+    /// The same, many times over: a worker must count as free before `result()` can return,
+    /// or the next `submit` sees it busy and starts a second thread. (It was marked free just
+    /// after its future was done; a `result()` that watched returned in between, now and then.)
+    @Test func aWorkerIsFreeBeforeItsResultIsSeen() throws {
+        let pool = try ThreadPoolExecutor(maxWorkers: 4)
+        defer { pool.shutdown() }
+        for round in 0..<(RaceTests.tasksPerThread * 2) {
+            #expect(try pool.submit { round }.result() == round)
+            if pool.statistics.liveWorkers > 1 { break }
+        }
+        #expect(pool.statistics.liveWorkers == 1)
+    }
+
     @Test func neverMoreThanMaxWorkersThreadsAndAllAreUsed() throws {
         let probe = ConcurrencyProbe()
         let arrivals = Arrivals()
