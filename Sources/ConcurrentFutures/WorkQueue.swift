@@ -50,7 +50,6 @@ final class WorkQueue: @unchecked Sendable {
     /// Guarded by `appendLock`.
     private let appendLock = ConditionLock()
     private var lastBlock: Block
-    private var isClosedForAppending = false
 
     /// The taking end: the first block, and how many of its slots have been taken.
     /// Guarded by `takeLock`.
@@ -58,11 +57,12 @@ final class WorkQueue: @unchecked Sendable {
     private var firstBlock: Block
     private var takenFromFirstBlock = 0
 
-    // Counters anyone may read without a lock. Each is written by one end only, under its lock.
+    // Anyone may read these without a lock. Each is written by one end only, under its lock.
     /// Items ever appended (the pool's "submitted").
     private let appendedCount = Atomic<Int>(0)
     /// Items ever taken (run by a worker, or removed by `removeAll`).
     private let takenCount = Atomic<Int>(0)
+    /// Set by `close()`, under the append lock.
     private let closed = Atomic<Bool>(false)
 
     init() {
@@ -104,7 +104,7 @@ final class WorkQueue: @unchecked Sendable {
     func append(_ item: consuming WorkItem) -> Bool {
         appendLock.lock()
         defer { appendLock.unlock() }
-        if isClosedForAppending { return false }
+        if closed.load(ordering: .relaxed) { return false }  // written under this same lock
         var written = lastBlock.written.load(ordering: .relaxed)
         if written == WorkQueue.blockSize {
             let block = Block()
@@ -124,17 +124,12 @@ final class WorkQueue: @unchecked Sendable {
     func take(by worker: WorkerThread) -> Taken {
         takeLock.lock()
         defer { takeLock.unlock() }
-        if let item = takeFirst() {
-            worker.isBusy = true
-            return .item(item)
-        }
-        guard closed.load(ordering: .sequentiallyConsistent) else { return .empty }
-        // Closed: every append happened before `close()`, so a second look sees them all.
-        if let item = takeFirst() {
-            worker.isBusy = true
-            return .item(item)
-        }
-        return .closed
+        // Looked at first: if the queue is closed, every append happened before `close()`, so
+        // the look at the queue below sees them all, and an empty queue stays empty.
+        let isClosed = closed.load(ordering: .sequentiallyConsistent)
+        guard let item = takeFirst() else { return isClosed ? .closed : .empty }
+        worker.isBusy = true
+        return .item(item)
     }
 
     /// Runs `body` while no item can be taken (the take lock held): the queue's length and
@@ -145,10 +140,7 @@ final class WorkQueue: @unchecked Sendable {
 
     /// Refuses every later `append`. Items already in the queue stay to be taken.
     func close() {
-        appendLock.withLock {
-            isClosedForAppending = true
-            closed.store(true, ordering: .sequentiallyConsistent)
-        }
+        appendLock.withLock { closed.store(true, ordering: .sequentiallyConsistent) }
     }
 
     /// Takes every item in the queue, first item first.

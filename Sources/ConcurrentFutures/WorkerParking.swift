@@ -50,13 +50,11 @@ final class WorkerParking: @unchecked Sendable {
     static let maximumWatchers = min(4, max(1, availableProcessorCount() / 4))
 
     private let lock = ConditionLock()
-    // Guarded by `lock`:
-    /// Workers asleep on the condition variable.
-    private var sleeping = 0
-    /// Sleeping workers already signalled but not yet awake.
+    /// Sleeping workers already signalled but not yet awake. Guarded by `lock`.
     private var wakeupsInFlight = 0
 
-    /// `sleeping`, readable without the lock (see "Why no wake-up is lost" above).
+    /// Workers asleep on the condition variable: changed only under `lock`, and read without it
+    /// by `taskQueued` (see "Why no wake-up is lost" above).
     private let sleepers = Atomic<Int>(0)
     /// Workers watching the queue right now.
     private let watching = Atomic<Int>(0)
@@ -92,11 +90,9 @@ final class WorkerParking: @unchecked Sendable {
     /// sleeper. Returns when woken (or spuriously): look at the queue again.
     func sleep(unless hasWork: () -> Bool) {
         lock.lock()
-        sleeping += 1
-        sleepers.store(sleeping, ordering: .sequentiallyConsistent)
+        sleepers.add(1, ordering: .sequentiallyConsistent)
         if !hasWork() { lock.wait() }
-        sleeping -= 1
-        sleepers.store(sleeping, ordering: .sequentiallyConsistent)
+        sleepers.subtract(1, ordering: .sequentiallyConsistent)
         // Whatever woke us (a signal, a broadcast, or nothing at all: wake-ups can be
         // spurious), one wake-up fewer is on its way. Counting low only costs an extra signal
         // later; every woken worker looks at the queue again.
@@ -110,7 +106,8 @@ final class WorkerParking: @unchecked Sendable {
     func taskQueued(queueLength: @autoclosure () -> Int) {
         guard sleepers.load(ordering: .sequentiallyConsistent) > 0 else { return }
         lock.lock()
-        let wake = queueLength() > wakeupsInFlight + watching.load(ordering: .relaxed) && sleeping > wakeupsInFlight
+        let wake = queueLength() > wakeupsInFlight + watching.load(ordering: .relaxed)
+            && sleepers.load(ordering: .relaxed) > wakeupsInFlight
         if wake { wakeupsInFlight += 1 }
         lock.unlock()
         if wake { lock.signal() }
@@ -118,7 +115,7 @@ final class WorkerParking: @unchecked Sendable {
 
     /// Wakes every sleeping worker (the pool shut down or broke: they must look again).
     func wakeAll() {
-        lock.withLock { wakeupsInFlight = sleeping }
+        lock.withLock { wakeupsInFlight = sleepers.load(ordering: .relaxed) }
         lock.broadcast()
     }
 }
