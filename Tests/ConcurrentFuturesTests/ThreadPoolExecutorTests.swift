@@ -117,12 +117,10 @@ struct ThreadPoolExecutorTests {
                 let futures = (0..<2).map { _ in
                     try! pool.submit {
                         arrivals.arrive()
-                        let deadline = ContinuousClock.now + .seconds(2)
-                        while arrivals.value < 4 && ContinuousClock.now < deadline { usleep(50) }
-                        if arrivals.value >= 4 { allFourRan.withLock { $0 += 1 } }
+                        if arrivals.wait(for: 4) { allFourRan.withLock { $0 += 1 } }
                     }
                 }
-                for future in futures { _ = try? future.result(timeout: .seconds(5)) }
+                for future in futures { _ = try? future.result(timeout: .seconds(15)) }
             }
             #expect(allFourRan.withLock { $0 } == 4, "a task did not get a thread while the others waited for it")
             pool.shutdown()

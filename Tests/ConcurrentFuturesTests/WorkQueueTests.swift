@@ -30,14 +30,12 @@ struct WorkQueueTests {
         let total = WorkQueue.blockSize * 3 + 7
         // Interleaved: append two, take one, so the taking end crosses blocks while the
         // appending end is still filling later ones.
-        var next = 0
         var taken: [Int] = []
         for number in 0..<total {
             #expect(queue.append(Self.item(number)))
             if number % 2 == 1, let first = Self.number(of: queue.take(by: worker)) { taken.append(first) }
-            next = number + 1
         }
-        #expect(queue.count == next - taken.count)
+        #expect(queue.count == total - taken.count)
         while let first = Self.number(of: queue.take(by: worker)) { taken.append(first) }
         #expect(taken == Array(0..<total))
         #expect(queue.isEmpty)

@@ -18,17 +18,6 @@ struct WorkerParkingTests {
         return returned.wait(timeout: .now() + 5) == .success
     }
 
-    /// Waits until `parking` counts `count` idle workers (a sleeper counts itself before it
-    /// sleeps); `false` after 5 seconds.
-    static func waitForIdle(_ parking: WorkerParking, _ count: Int) -> Bool {
-        let end = ContinuousClock.now + .seconds(5)
-        while parking.idle < count {
-            if ContinuousClock.now > end { return false }
-            usleep(100)
-        }
-        return true
-    }
-
     /// The race that loses wake-ups, forced: a worker looked at the queue and found it empty; a
     /// task arrives and `submit`, seeing nobody asleep, wakes nobody; then the worker goes to
     /// sleep. It must look once more after counting itself as a sleeper, and not sleep.
@@ -61,7 +50,7 @@ struct WorkerParkingTests {
         let parking = WorkerParking()
         let sleeper = Sleeper()
         sleeper.start(on: parking)
-        #expect(Self.waitForIdle(parking, 1))
+        #expect(eventually { parking.idle >= 1 })  // a sleeper counts itself before it sleeps
         sleeper.hasWork.store(true, ordering: .sequentiallyConsistent)
         parking.taskQueued(queueLength: 1)
         #expect(sleeper.woke.wait(timeout: .now() + 5) == .success)
@@ -71,7 +60,7 @@ struct WorkerParkingTests {
         let parking = WorkerParking()
         let sleepers = Sleeper()
         sleepers.start(on: parking, count: 3)
-        #expect(Self.waitForIdle(parking, 3))
+        #expect(eventually { parking.idle >= 3 })
         sleepers.hasWork.store(true, ordering: .sequentiallyConsistent)  // as when the pool closes
         parking.wakeAll()
         for _ in 0..<3 { #expect(sleepers.woke.wait(timeout: .now() + 5) == .success) }
