@@ -40,16 +40,21 @@ struct MapTests {
 
     @Test func errorIsRethrownAtItsItemAndTheRestCancelled() throws {
         let ran = LockedValue<Set<Int>>([])
+        // The calls after the error wait at a gate until the error has come out of `next()`:
+        // the only worker cannot run through all 50 before that, however slowly this thread
+        // is scheduled (with a 200 µs sleep instead, it did once, in CI).
+        let errorSeen = Gate()
         try withThreadPool(maxWorkers: 1) { pool in
             let results = try pool.map(0..<50) { i -> Int in
                 ran.withLock { _ = $0.insert(i) }
                 if i == 2 { throw TestError(2) }
-                usleep(200)
+                if i > 2 { errorSeen.wait() }
                 return i
             }
             #expect(try results.next() == 0)
             #expect(try results.next() == 1)
             #expect(throws: TestError(2)) { try results.next() }
+            errorSeen.open()
             #expect(try results.next() == nil, "iteration ends after the error")
         }
         #expect(ran.withLock { $0.count } < 50, "calls not yet started were cancelled")
