@@ -81,7 +81,10 @@ public enum Check13a: ExerciseCheck {
                         }
                     }
                     ctx.expectUnread(futures)
-                    let bothRunning = ctx.eventually(timeout: 2) { started.all.count == 2 }
+                    // Both started while the first was still held: a `submit` that waits for a lock
+                    // a running task holds returns only once the gate has timed out, and then the
+                    // second task starts after the first has ended, not beside it.
+                    let bothRunning = ctx.eventually(timeout: 2) { started.all.count == 2 } && !held.timedOut
                     if !bothRunning { held.open() }  // before reading the counts: their lock may be held by the running task
                     let whileRunning = monitored.counts
                     held.open()
